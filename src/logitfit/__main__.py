@@ -1,0 +1,7 @@
+"""Allow ``python -m logitfit``."""
+
+import sys
+
+from logitfit.cli import main
+
+sys.exit(main())

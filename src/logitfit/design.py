@@ -1,0 +1,375 @@
+"""The problem's data: a validated design matrix, outcome, weights and offset.
+
+A :class:`Design` is built once, at the boundary, from a formula and a DataFrame
+(:func:`design_from_formula`) or from arrays (:func:`design_from_arrays`). Every check on user
+input happens while it is built (see :mod:`logitfit._validation`), so the math downstream can
+trust it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from formulaic import Formula, ModelSpec
+from formulaic.errors import FormulaicError
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import gammaln, xlogy
+
+from logitfit import _validation as check
+from logitfit.exceptions import DataError, FormulaError
+
+__all__ = ["Design", "design_from_arrays", "design_from_formula"]
+
+Missing = Literal["raise", "drop"]
+Column = str | ArrayLike | None
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """Validated data of one logistic regression problem (rows are observations).
+
+    Attributes
+    ----------
+    X : ndarray of shape (n, p)
+        Design matrix, float64, C-contiguous.
+    successes : ndarray of shape (n,)
+        Number of events per row (the 0/1 outcome for binary data).
+    trials : ndarray of shape (n,)
+        Number of trials per row (all ones for binary data).
+    weights : ndarray of shape (n,)
+        Frequency weights (all ones when none were given).
+    offset : ndarray of shape (n,)
+        Offset added to the linear predictor (zeros when none was given).
+    names : tuple of str, length p
+        Column names of ``X``.
+    response : str
+        Name of the outcome.
+    event : str
+        The modelled event in words, e.g. ``"sex == 'male'"``.
+    intercept_index : int or None
+        Position of the intercept column, if the model has one.
+    row_labels : pandas.Index, length n
+        Labels of the rows used (DataFrame index, or positions for arrays).
+    dropped_rows : tuple
+        Labels of rows dropped for missing values (only with ``missing="drop"``).
+    model_spec : formulaic.ModelSpec or None
+        The right-hand side's specification, re-applied to new data by ``predict``.
+    formula : str or None
+        The formula as given.
+    term_columns : tuple of (str, tuple of str)
+        Each model term with the design columns it generates (a factor is one term).
+    """
+
+    X: NDArray[np.float64]
+    successes: NDArray[np.float64]
+    trials: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    offset: NDArray[np.float64]
+    names: tuple[str, ...]
+    response: str
+    event: str
+    intercept_index: int | None
+    row_labels: pd.Index
+    dropped_rows: tuple[Any, ...] = ()
+    model_spec: ModelSpec | None = None
+    formula: str | None = None
+    term_columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows used."""
+        return int(self.X.shape[0])
+
+    @property
+    def n_params(self) -> int:
+        """Number of coefficients."""
+        return int(self.X.shape[1])
+
+    @property
+    def n_obs(self) -> float:
+        """Number of (binomial) observations: the sum of frequency weights."""
+        return float(self.weights.sum())
+
+    @property
+    def n_trials(self) -> float:
+        """Total number of Bernoulli trials, ``sum(weights * trials)``."""
+        return float(self.weights @ self.trials)
+
+    @property
+    def n_events(self) -> float:
+        """Total number of events, ``sum(weights * successes)``."""
+        return float(self.weights @ self.successes)
+
+    @property
+    def is_binary(self) -> bool:
+        """True when every row is a single Bernoulli trial."""
+        return bool(np.all(self.trials == 1.0))
+
+    @property
+    def loglik_constant(self) -> float:
+        """Sum of ``w * log C(m, y)``: the part of the binomial log-likelihood free of parameters.
+
+        Zero for binary data. Included in the log-likelihood (hence AIC and BIC) as R's
+        ``logLik.glm`` and statsmodels' ``GLM(Binomial)`` do.
+        """
+        log_choose = (
+            gammaln(self.trials + 1.0)
+            - gammaln(self.successes + 1.0)
+            - gammaln(self.trials - self.successes + 1.0)
+        )
+        return float(self.weights @ log_choose)
+
+    @property
+    def saturated_kernel(self) -> float:
+        """Log-likelihood kernel of the saturated model (``mu = y / m``); zero for binary data."""
+        failures = self.trials - self.successes
+        per_row = xlogy(self.successes, self.successes / self.trials) + xlogy(
+            failures, failures / self.trials
+        )
+        return float(self.weights @ per_row)
+
+
+def _column(data: pd.DataFrame | None, value: Column, role: str, n_rows: int) -> NDArray | None:
+    """Resolve an optional per-row column given by name (in ``data``) or as an array."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if data is None or value not in data.columns:
+            raise FormulaError(
+                f"The {role} column '{value}' is not in the data. "
+                f"Available columns: {check.list_names(data.columns if data is not None else [])}."
+            )
+        return check.numeric_vector(data[value], f"{role} column '{value}'")
+    array = check.numeric_vector(value, role)
+    check.same_length(array, n_rows, role)
+    return array
+
+
+def design_from_formula(
+    formula: str,
+    data: pd.DataFrame,
+    *,
+    weights: Column = None,
+    offset: Column = None,
+    trials: Column = None,
+    event: object = None,
+    missing: Missing = "raise",
+) -> Design:
+    """Build a Design from a Wilkinson formula and a DataFrame, with formulaic.
+
+    Parameters
+    ----------
+    formula : str
+        ``"outcome ~ terms"``; categorical terms as ``C(col)`` or string columns.
+    data : pandas.DataFrame
+        One row per observation.
+    weights, offset, trials : str or array-like of shape (n,), optional
+        Frequency weights, offset of the linear predictor, and number of trials per row
+        (events/trials data: the outcome then holds the number of events). A string names a
+        column of ``data``.
+    event : object, optional
+        The outcome level to model; default: 1/True, or the second of two sorted levels.
+    missing : {"raise", "drop"}
+        What to do with rows holding missing or infinite values in the columns the model uses.
+
+    Returns
+    -------
+    Design
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(
+            f"`data` must be a pandas DataFrame, got {type(data).__name__}; "
+            "for arrays use logitfit.fit_arrays(X, y)."
+        )
+    if data.shape[0] == 0:
+        raise DataError("The data have no rows: there is nothing to fit.")
+    try:
+        parsed = Formula(formula)
+        lhs, rhs = parsed.lhs, parsed.rhs
+    except (FormulaicError, AttributeError, SyntaxError, ValueError) as error:
+        raise FormulaError(
+            f"Cannot read the formula {formula!r}: it must look like 'y ~ x1 + x2' "
+            f"with an outcome on the left ({error})."
+        ) from error
+    used = sorted(set(lhs.required_variables) | set(rhs.required_variables))
+    extra = [v for v in (weights, offset, trials) if isinstance(v, str)]
+    check.columns_exist([*used, *extra], data.columns, formula)
+
+    keep = check.complete_rows(data, [*used, *extra], missing)
+    if keep is not None:
+        data = data.loc[keep]
+        for name, value in (("weights", weights), ("offset", offset), ("trials", trials)):
+            if value is not None and not isinstance(value, str):
+                check.same_length(np.asarray(value), keep.shape[0], name)
+        weights, offset, trials = (
+            np.asarray(v)[keep.to_numpy()] if v is not None and not isinstance(v, str) else v
+            for v in (weights, offset, trials)
+        )
+    dropped = () if keep is None else tuple(keep[~keep].index)
+
+    response_name = str(lhs)
+    if response_name in data.columns:
+        raw_outcome: pd.Series = data[response_name]
+    else:
+        try:
+            lhs_matrix = lhs.get_model_matrix(data, na_action="raise")
+        except FormulaicError as error:
+            raise FormulaError(f"Cannot evaluate the outcome {response_name!r}: {error}") from error
+        if lhs_matrix.shape[1] != 1:
+            raise FormulaError(
+                f"The outcome {response_name!r} expands to {lhs_matrix.shape[1]} columns; "
+                "give a single column (binary, two-level, or events with trials=...)."
+            )
+        raw_outcome = lhs_matrix.iloc[:, 0]
+    try:
+        matrix = rhs.get_model_matrix(data, na_action="raise")
+    except FormulaicError as error:
+        raise FormulaError(f"Cannot build the design matrix from {formula!r}: {error}") from error
+    spec: ModelSpec = matrix.model_spec
+    names = tuple(str(c) for c in matrix.columns)
+    intercept = names.index("Intercept") if "Intercept" in names else None
+    terms = tuple((str(part.term), tuple(str(c) for c in part.columns)) for part in spec.structure)
+    n_rows = data.shape[0]
+    return _assemble(
+        X=np.asarray(matrix.to_numpy(dtype=np.float64)),
+        raw_outcome=raw_outcome,
+        names=names,
+        response=response_name,
+        intercept_index=intercept,
+        row_labels=data.index,
+        weights=_column(data, weights, "weights", n_rows),
+        offset=_column(data, offset, "offset", n_rows),
+        trials=_column(data, trials, "trials", n_rows),
+        event=event,
+        dropped=dropped,
+        model_spec=spec,
+        formula=formula,
+        terms=terms,
+    )
+
+
+def design_from_arrays(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    names: Sequence[str] | None = None,
+    intercept: bool = True,
+    weights: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    trials: ArrayLike | None = None,
+    event: object = None,
+    missing: Missing = "raise",
+) -> Design:
+    """Build a Design from a predictor matrix and an outcome vector.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, k) or (n,)
+        Numeric predictors (a DataFrame's column names are used as names).
+    y : array-like of shape (n,)
+        Outcome: boolean, 0/1, two-level, or events out of ``trials``.
+    names : sequence of str, length k, optional
+        Predictor names; default the DataFrame's columns or ``x1 .. xk``.
+    intercept : bool
+        Add an intercept column named ``Intercept`` in front (default True).
+    weights, offset, trials : array-like of shape (n,), optional
+        Frequency weights, offset, and trials per row (events/trials data).
+    event : object, optional
+        The outcome level to model.
+    missing : {"raise", "drop"}
+        What to do with rows holding missing or infinite values.
+
+    Returns
+    -------
+    Design
+    """
+    frame = check.predictor_frame(X, names)
+    outcome = (
+        y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel() if np.ndim(y) else y)
+    )
+    n_rows = frame.shape[0]
+    check.same_length(outcome.to_numpy(), n_rows, "y")
+    outcome.index = frame.index
+    extras = {"weights": weights, "offset": offset, "trials": trials}
+    arrays = {k: check.numeric_vector(v, k) for k, v in extras.items() if v is not None}
+    for role, array in arrays.items():
+        check.same_length(array, n_rows, role)
+    combined = frame.assign(**{"<outcome y>": outcome}, **{f"<{k}>": v for k, v in arrays.items()})
+    keep = check.complete_rows(combined, list(combined.columns), missing)
+    dropped: tuple[Any, ...] = ()
+    if keep is not None:
+        dropped = tuple(keep[~keep].index)
+        frame, outcome = frame.loc[keep], outcome.loc[keep]
+        arrays = {k: v[keep.to_numpy()] for k, v in arrays.items()}
+    matrix = frame.to_numpy(dtype=np.float64)
+    col_names = tuple(str(c) for c in frame.columns)
+    if intercept:
+        matrix = np.column_stack([np.ones(matrix.shape[0]), matrix])
+        col_names = ("Intercept", *col_names)
+    return _assemble(
+        X=matrix,
+        raw_outcome=outcome,
+        names=col_names,
+        response=str(outcome.name) if isinstance(y, pd.Series) and y.name is not None else "y",
+        intercept_index=0 if intercept else None,
+        row_labels=frame.index,
+        weights=arrays.get("weights"),
+        offset=arrays.get("offset"),
+        trials=arrays.get("trials"),
+        event=event,
+        dropped=dropped,
+        model_spec=None,
+        formula=None,
+        terms=tuple((name, (name,)) for name in col_names),
+    )
+
+
+def _assemble(
+    *,
+    X: NDArray[np.float64],
+    raw_outcome: pd.Series,
+    names: tuple[str, ...],
+    response: str,
+    intercept_index: int | None,
+    row_labels: pd.Index,
+    weights: NDArray | None,
+    offset: NDArray | None,
+    trials: NDArray | None,
+    event: object,
+    dropped: tuple[Any, ...],
+    model_spec: ModelSpec | None,
+    formula: str | None,
+    terms: tuple[tuple[str, tuple[str, ...]], ...],
+) -> Design:
+    """Code the outcome, fill defaults, and run the checks that need the whole design."""
+    n_rows = X.shape[0]
+    if n_rows == 0:
+        raise DataError("No rows are left to fit (all were dropped or the input is empty).")
+    weights = check.frequency_weights(weights, row_labels) if weights is not None else None
+    successes, trial_counts, event_text = check.code_outcome(
+        raw_outcome, response, trials, event, row_labels
+    )
+    design = Design(
+        X=np.ascontiguousarray(X, dtype=np.float64),
+        successes=successes,
+        trials=trial_counts,
+        weights=np.ones(n_rows) if weights is None else weights,
+        offset=np.zeros(n_rows) if offset is None else offset.astype(np.float64),
+        names=names,
+        response=response,
+        event=event_text,
+        intercept_index=intercept_index,
+        row_labels=row_labels,
+        dropped_rows=dropped,
+        model_spec=model_spec,
+        formula=formula,
+        term_columns=terms,
+    )
+    check.enough_rows(design)
+    check.outcome_varies(design)
+    check.full_rank(design)
+    return design

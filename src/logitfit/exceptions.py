@@ -1,0 +1,57 @@
+"""Exceptions and warnings raised by logitfit.
+
+Every error says what is wrong, where (column or row) and what to try next, in the spirit of
+lifelines' ``exceptions.py``. All errors derive from :class:`LogitfitError`, so a caller (and the
+CLI) can catch one class; the concrete classes also derive from ``ValueError`` where the cause is
+bad input, so code written against numpy/pandas conventions keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConvergenceError",
+    "ConvergenceWarning",
+    "DataError",
+    "FormulaError",
+    "LogitfitError",
+    "MissingValueError",
+    "OutcomeError",
+    "RankDeficiencyError",
+    "SeparationWarning",
+]
+
+
+class LogitfitError(Exception):
+    """Base class of every error logitfit raises on purpose."""
+
+
+class DataError(LogitfitError, ValueError):
+    """The input data cannot be used as given (shape, type, length, values)."""
+
+
+class MissingValueError(DataError):
+    """The data hold missing (NaN/None) or infinite values in columns the model uses."""
+
+
+class OutcomeError(DataError):
+    """The outcome is not a binary (or events/trials) response the model can fit."""
+
+
+class FormulaError(DataError):
+    """The formula cannot be applied to the data (unknown column, bad syntax)."""
+
+
+class RankDeficiencyError(DataError):
+    """Columns of the design matrix are constant or linear combinations of other columns."""
+
+
+class ConvergenceError(LogitfitError, RuntimeError):
+    """The solver stopped without a usable estimate (for example a singular Hessian)."""
+
+
+class ConvergenceWarning(UserWarning):
+    """The solver reached its iteration limit before the convergence criteria were met."""
+
+
+class SeparationWarning(UserWarning):
+    """The outcome is (quasi-)completely separated: some estimates are infinite."""

@@ -1,0 +1,238 @@
+"""Fit a logistic regression: build the design, run a solver, check the outcome, make the result."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import logit
+
+from logitfit._linalg import cholesky_lower
+from logitfit.design import Column, Design, Missing, design_from_arrays, design_from_formula
+from logitfit.exceptions import ConvergenceError, ConvergenceWarning, SeparationWarning
+from logitfit.model import evaluate, linear_predictor
+from logitfit.results import LogitResult
+from logitfit.separation import detect_separation
+from logitfit.solvers import Evaluation, SolverResult, gradient_descent, newton
+
+__all__ = ["fit", "fit_arrays", "fit_design"]
+
+Method = Literal["newton", "gradient_descent"]
+
+# Fitted probabilities this close to 0 or 1 (|eta| > 15, mu < 3.1e-7) are a symptom of
+# separation (R warns "fitted probabilities numerically 0 or 1 occurred"); only then, or when the
+# solver fails, is the exact linear-programming check run, so ordinary fits do not pay for it.
+_SUSPICIOUS_ETA = 15.0
+
+
+def _start(design: Design) -> NDArray[np.float64]:
+    """Start at zero slopes and the intercept at the logit of the overall event rate."""
+    start = np.zeros(design.n_params)
+    if design.intercept_index is not None:
+        start[design.intercept_index] = logit(design.n_events / design.n_trials)
+    return start
+
+
+def _solve(design: Design, method: Method, options: dict[str, float | int | None]) -> SolverResult:
+    """Run the chosen solver on the design's objective."""
+
+    def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
+        return evaluate(coef, design, with_hessian)
+
+    if method == "newton":
+        return newton(objective, _start(design), **options)  # type: ignore[arg-type]
+    if method == "gradient_descent":
+        return gradient_descent(
+            objective,
+            _start(design),
+            n_trials=design.n_trials,
+            **options,  # type: ignore[arg-type]
+        )
+    raise ValueError(f"method must be 'newton' or 'gradient_descent', got {method!r}")
+
+
+def _null_deviance(design: Design) -> float:
+    """Deviance of the null model: intercept only (with any offset), or offset only without one.
+
+    As R's ``glm``: with an intercept the null model is refitted (the offset makes it iterative);
+    without one it is ``eta = offset``. statsmodels' ``Logit.llnull`` fits a constant even when
+    the model has none, so the two agree only for models with an intercept.
+    """
+    if design.intercept_index is None:
+        null = dataclasses.replace(design, X=np.zeros((design.n_rows, 0)), names=())
+        return evaluate(np.zeros(0), null, with_hessian=False).deviance
+    null = dataclasses.replace(
+        design, X=np.ones((design.n_rows, 1)), names=("Intercept",), intercept_index=0
+    )
+    return _solve(null, "newton", {}).evaluation.deviance
+
+
+def fit_design(
+    design: Design, *, method: Method = "newton", **options: float | int | None
+) -> LogitResult:
+    """Fit a validated Design by maximum likelihood.
+
+    Parameters
+    ----------
+    design : Design
+        From :func:`logitfit.design.design_from_formula` or ``design_from_arrays``.
+    method : {"newton", "gradient_descent"}
+        Solver; Newton-Raphson (default) or the seed tutorial's gradient descent.
+    **options
+        Passed to the solver (``max_iter``, ``tol_deviance``, ``tol_gradient``, and for gradient
+        descent ``learning_rate``).
+
+    Returns
+    -------
+    LogitResult
+
+    Warns
+    -----
+    SeparationWarning
+        When the outcome is separated (the estimates of some coefficients are infinite).
+    ConvergenceWarning
+        When the solver stopped before converging.
+    """
+    solution = _solve(design, method, options)
+    evaluation = solution.evaluation
+    if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
+        evaluation = evaluate(solution.coef, design, with_hessian=True)
+    hessian = evaluation.hessian
+    eta = linear_predictor(design.X, solution.coef, design.offset)
+    separation = None
+    if not solution.converged or np.max(np.abs(eta)) > _SUSPICIOUS_ETA:
+        separation = detect_separation(design)
+    if separation is not None:
+        warnings.warn(separation.describe(), SeparationWarning, stacklevel=3)
+    elif not solution.converged:
+        warnings.warn(
+            f"The {method} solver did not converge: {solution.message}. The estimates below are "
+            "from its last iteration; try a larger max_iter"
+            + (", or method='newton'." if method != "newton" else "."),
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    if hessian is None or cholesky_lower(hessian) is None:
+        raise ConvergenceError(
+            "The Hessian at the final estimate is not positive definite, so standard errors "
+            f"cannot be computed ({solution.message}). Check for nearly collinear predictors "
+            "and rescale predictors measured in very different units."
+        )
+    return LogitResult(
+        design=design,
+        coef=pd.Series(solution.coef, index=pd.Index(design.names), name="coef"),
+        hessian=hessian,
+        deviance=evaluation.deviance,
+        null_deviance=_null_deviance(design),
+        solver=dataclasses.replace(solution, evaluation=evaluation),
+        separation=separation,
+    )
+
+
+def fit(
+    formula: str,
+    data: pd.DataFrame,
+    *,
+    weights: Column = None,
+    offset: Column = None,
+    trials: Column = None,
+    event: object = None,
+    missing: Missing = "raise",
+    method: Method = "newton",
+    **options: float | int | None,
+) -> LogitResult:
+    """Fit a logistic regression from a formula and a DataFrame.
+
+    Parameters
+    ----------
+    formula : str
+        ``"outcome ~ terms"`` (formulaic syntax; ``C(col)`` for a categorical predictor).
+    data : pandas.DataFrame
+        One row per observation.
+    weights, offset, trials : str or array-like of shape (n,), optional
+        Frequency weights, an offset, and trials per row for events/trials data (the outcome
+        then counts events). A string names a column of ``data``.
+    event : object, optional
+        Outcome level to model (default 1/True, or the second of two sorted levels).
+    missing : {"raise", "drop"}
+        Rows with missing or infinite values in used columns raise an error (default) or are
+        dropped explicitly (their labels are kept on the result).
+    method : {"newton", "gradient_descent"}
+        Solver.
+    **options
+        Solver options (``max_iter``, ``tol_deviance``, ``tol_gradient``, ``learning_rate``).
+
+    Returns
+    -------
+    LogitResult
+
+    Examples
+    --------
+    >>> import logitfit, pandas as pd
+    >>> data = pd.read_csv("data/spector.csv")  # doctest: +SKIP
+    >>> logitfit.fit("GRADE ~ GPA + TUCE + PSI", data).coef  # doctest: +SKIP
+    """
+    design = design_from_formula(
+        formula, data, weights=weights, offset=offset, trials=trials, event=event, missing=missing
+    )
+    return fit_design(design, method=method, **options)
+
+
+def fit_arrays(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    names: Sequence[str] | None = None,
+    intercept: bool = True,
+    weights: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    trials: ArrayLike | None = None,
+    event: object = None,
+    missing: Missing = "raise",
+    method: Method = "newton",
+    **options: float | int | None,
+) -> LogitResult:
+    """Fit a logistic regression from a predictor matrix and an outcome vector.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, k)
+        Numeric predictors (numpy array or DataFrame).
+    y : array-like of shape (n,)
+        Outcome: boolean, 0/1, two-level, or events out of ``trials``.
+    names : sequence of str, length k, optional
+        Predictor names.
+    intercept : bool
+        Add an intercept (default True).
+    weights, offset, trials : array-like of shape (n,), optional
+        Frequency weights, offset, trials per row.
+    event : object, optional
+        Outcome level to model.
+    missing : {"raise", "drop"}
+        As in :func:`fit`.
+    method : {"newton", "gradient_descent"}
+        Solver.
+    **options
+        Solver options.
+
+    Returns
+    -------
+    LogitResult
+    """
+    design = design_from_arrays(
+        X,
+        y,
+        names=names,
+        intercept=intercept,
+        weights=weights,
+        offset=offset,
+        trials=trials,
+        event=event,
+        missing=missing,
+    )
+    return fit_design(design, method=method, **options)

@@ -1,0 +1,229 @@
+r"""The binomial likelihood with logit link, as pure functions of (coefficients, design).
+
+Notation (rows are observations; Hosmer, Lemeshow & Sturdivant, *Applied Logistic Regression*,
+3rd ed., sections 1.2 and 2.2): for row i with predictors :math:`x_i`, offset :math:`o_i`,
+:math:`y_i` events out of :math:`m_i` trials and frequency weight :math:`w_i`,
+
+.. math::
+
+    \eta_i = x_i^T \beta + o_i, \qquad \mu_i = \sigma(\eta_i) = 1 / (1 + e^{-\eta_i}),
+
+    \ell(\beta) = \sum_i w_i \,[\, y_i \log \mu_i + (m_i - y_i) \log(1 - \mu_i)
+                  + \log \tbinom{m_i}{y_i} \,],
+
+    \nabla \ell = X^T \, w \odot (y - m \odot \mu), \qquad
+    -\nabla^2 \ell = X^T \operatorname{diag}(w \odot m \odot \mu \odot (1 - \mu)) \, X,
+
+    D(\beta) = 2 \sum_i w_i \,[\, y_i \log(y_i / (m_i \mu_i))
+               + (m_i - y_i) \log((m_i - y_i) / (m_i (1 - \mu_i))) \,].
+
+The seed tutorial's cost is the mean negative log-likelihood of binary data,
+:math:`L = -\ell / n`, and its gradient is :math:`X^T (\mu - y) / n`.
+
+Numerical care: :math:`\log \mu` and :math:`\log(1 - \mu)` are ``log_expit(eta)`` and
+``log_expit(-eta)``, exact for any :math:`|\eta|` (no overflow, no log of 0); the variance
+:math:`\mu (1 - \mu)` is ``expit(eta) * expit(-eta)``, which underflows gracefully to 0 rather
+than cancelling. Every sum over rows runs over row blocks of about :data:`BLOCK_BYTES`, so the
+only temporaries are one block-sized copy of ``X`` and a few block-length vectors; the same
+block functions can later be mapped over Dask partitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit, log_expit
+
+from logitfit.solvers._common import Evaluation
+
+if TYPE_CHECKING:
+    from logitfit.design import Design
+
+__all__ = [
+    "BLOCK_BYTES",
+    "evaluate",
+    "linear_predictor",
+    "loglik",
+    "mean_cost",
+    "probabilities",
+    "weighted_gram",
+]
+
+#: Target size of one row block of ``X``: small enough to stay in cache-friendly territory,
+#: large enough that the per-block Python overhead is negligible.
+BLOCK_BYTES = 2**21
+
+
+def row_blocks(n_rows: int, n_cols: int, block_bytes: int = BLOCK_BYTES) -> Iterator[slice]:
+    """Yield slices that cut ``n_rows`` rows into blocks of about ``block_bytes`` of float64.
+
+    Parameters
+    ----------
+    n_rows, n_cols : int
+        Shape of the matrix to cut.
+    block_bytes : int
+        Target size of one block.
+
+    Yields
+    ------
+    slice
+    """
+    rows_per_block = max(1, block_bytes // (8 * max(n_cols, 1)))
+    for start in range(0, n_rows, rows_per_block):
+        yield slice(start, min(start + rows_per_block, n_rows))
+
+
+def linear_predictor(
+    X: NDArray[np.float64], coef: NDArray[np.float64], offset: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """Return ``eta = X @ coef + offset``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p)
+    coef : ndarray of shape (p,)
+    offset : ndarray of shape (n,), optional
+
+    Returns
+    -------
+    ndarray of shape (n,)
+    """
+    eta = X @ coef
+    return eta if offset is None else eta + offset
+
+
+def probabilities(eta: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return ``mu = 1 / (1 + exp(-eta))`` without overflow (``scipy.special.expit``).
+
+    Parameters
+    ----------
+    eta : ndarray of shape (n,)
+
+    Returns
+    -------
+    ndarray of shape (n,)
+    """
+    return np.asarray(expit(eta))
+
+
+def _loglik_kernel(
+    eta: NDArray[np.float64],
+    successes: NDArray[np.float64],
+    trials: NDArray[np.float64],
+    weights: NDArray[np.float64],
+) -> float:
+    """Return ``sum w * (y log mu + (m - y) log(1 - mu))`` for one block, stable in ``eta``."""
+    per_row = successes * log_expit(eta) + (trials - successes) * log_expit(-eta)
+    return float(weights @ per_row)
+
+
+def evaluate(coef: NDArray[np.float64], design: Design, with_hessian: bool = True) -> Evaluation:
+    """Deviance, gradient and Hessian of the total negative log-likelihood, in one pass.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (p,)
+        Coefficients.
+    design : Design
+        The problem's data.
+    with_hessian : bool
+        Also accumulate ``X^T W X`` (skipped by gradient descent).
+
+    Returns
+    -------
+    Evaluation
+        ``gradient = -X^T (w (y - m mu))`` and ``hessian = X^T diag(w m mu (1 - mu)) X``.
+    """
+    X, n_cols = design.X, design.n_params
+    kernel = 0.0
+    gradient = np.zeros(n_cols)
+    hessian = np.zeros((n_cols, n_cols)) if with_hessian else None
+    for block in row_blocks(design.n_rows, n_cols):
+        X_block = X[block]
+        weights, trials, successes = (
+            design.weights[block],
+            design.trials[block],
+            design.successes[block],
+        )
+        eta = linear_predictor(X_block, coef, design.offset[block])
+        kernel += _loglik_kernel(eta, successes, trials, weights)
+        mu = expit(eta)
+        gradient -= X_block.T @ (weights * (successes - trials * mu))
+        if hessian is not None:
+            # W = w m mu (1 - mu); (sqrt(W) X)^T (sqrt(W) X) is the one block-sized copy of X.
+            root_weight = np.sqrt(weights * trials * mu * expit(-eta))
+            scaled = X_block * root_weight[:, None]
+            hessian += scaled.T @ scaled
+    deviance = 2.0 * (design.saturated_kernel - kernel)
+    return Evaluation(deviance=deviance, gradient=gradient, hessian=hessian)
+
+
+def loglik(coef: NDArray[np.float64], design: Design) -> float:
+    """Return the binomial log-likelihood at ``coef``, including ``log C(m, y)``.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (p,)
+    design : Design
+
+    Returns
+    -------
+    float
+    """
+    return deviance_to_loglik(evaluate(coef, design, with_hessian=False).deviance, design)
+
+
+def deviance_to_loglik(deviance: float, design: Design) -> float:
+    """Convert a deviance to the log-likelihood: ``l = l_saturated - D / 2``.
+
+    Parameters
+    ----------
+    deviance : float
+    design : Design
+
+    Returns
+    -------
+    float
+    """
+    return design.saturated_kernel + design.loglik_constant - deviance / 2.0
+
+
+def mean_cost(coef: NDArray[np.float64], design: Design) -> float:
+    """Return the seed tutorial's cost, the mean negative log-likelihood per Bernoulli trial.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (p,)
+    design : Design
+
+    Returns
+    -------
+    float
+        ``-(l(coef) - sum w log C(m, y)) / sum(w m)``; for binary data
+        ``-(1/n) sum [y log mu + (1 - y) log(1 - mu)]``.
+    """
+    kernel = loglik(coef, design) - design.loglik_constant
+    return -kernel / design.n_trials
+
+
+def weighted_gram(X: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return ``X^T diag(weights) X`` summed over row blocks.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p)
+    weights : ndarray of shape (n,)
+        Non-negative.
+
+    Returns
+    -------
+    ndarray of shape (p, p)
+    """
+    gram = np.zeros((X.shape[1], X.shape[1]))
+    for block in row_blocks(X.shape[0], X.shape[1]):
+        scaled = X[block] * np.sqrt(weights[block])[:, None]
+        gram += scaled.T @ scaled
+    return gram

@@ -1,0 +1,406 @@
+r"""The fitted model: a frozen record with inference derived lazily.
+
+Formulas (Hosmer, Lemeshow & Sturdivant, *Applied Logistic Regression*, 3rd ed., ch. 1-2;
+Agresti, *Categorical Data Analysis*, 3rd ed., sections 4.5 and 5.2):
+
+* covariance :math:`\widehat{\mathrm{Var}}(\hat\beta) = (X^T \hat W X)^{-1}`, the inverse of the
+  Hessian of the total negative log-likelihood at :math:`\hat\beta` (observed information, equal to
+  the expected information for the canonical logit link), by Cholesky;
+* :math:`z_j = \hat\beta_j / \mathrm{se}_j`, two-sided :math:`p_j = 2 \Phi(-|z_j|)`, Wald
+  interval :math:`\hat\beta_j \pm z_{1-\alpha/2} \, \mathrm{se}_j`; odds ratios and their
+  intervals by exponentiating;
+* :math:`\mathrm{AIC} = -2\ell + 2p`, :math:`\mathrm{BIC} = -2\ell + p \log n` with :math:`n` the
+  number of observations (sum of frequency weights; rows of events/trials data count once each,
+  as in R and statsmodels' GLM);
+* likelihood-ratio statistic :math:`D_0 - D = 2(\ell - \ell_0)` on :math:`p - p_0` degrees of
+  freedom; McFadden's :math:`R^2 = 1 - \ell / \ell_0`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+from formulaic.errors import FormulaicError
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from logitfit import _validation as check
+from logitfit._linalg import cholesky_lower, inverse_spd
+from logitfit.design import Design
+from logitfit.exceptions import ConvergenceError, DataError, FormulaError
+from logitfit.model import deviance_to_loglik, linear_predictor, probabilities, row_blocks
+from logitfit.separation import Separation
+from logitfit.solvers import SolverResult
+
+if TYPE_CHECKING:
+    from logitfit.crosscheck import Crosscheck
+
+__all__ = ["LogitResult"]
+
+
+def _check_level(level: float) -> float:
+    if not 0.0 < level < 1.0:
+        raise DataError(f"The confidence level must lie strictly between 0 and 1, got {level}.")
+    return level
+
+
+@dataclass(frozen=True, eq=False)
+class LogitResult:
+    """A fitted logistic regression.
+
+    Attributes
+    ----------
+    design : Design
+        The data the model was fitted on.
+    coef : pandas.Series of length p
+        Estimated coefficients, indexed by column name.
+    hessian : ndarray of shape (p, p)
+        Hessian of the total negative log-likelihood at ``coef`` (``X^T W X``).
+    deviance : float
+        Residual deviance.
+    null_deviance : float
+        Deviance of the null model (intercept and offset only; offset only without intercept).
+    solver : SolverResult
+        How the estimate was found (iterations, convergence, history).
+    separation : Separation or None
+        The separation found by the exact check, if any.
+    """
+
+    design: Design
+    coef: pd.Series
+    hessian: NDArray[np.float64]
+    deviance: float
+    null_deviance: float
+    solver: SolverResult
+    separation: Separation | None = None
+
+    # -- estimation record ------------------------------------------------------------------
+    @property
+    def converged(self) -> bool:
+        """Whether the solver met its convergence criteria."""
+        return self.solver.converged
+
+    @property
+    def n_iter(self) -> int:
+        """Number of solver iterations."""
+        return self.solver.n_iter
+
+    @property
+    def gradient_norm(self) -> float:
+        """Largest absolute component of the score at the estimate."""
+        return self.solver.gradient_norm
+
+    @property
+    def names(self) -> pd.Index:
+        """Coefficient names."""
+        return self.coef.index
+
+    # -- coefficient inference --------------------------------------------------------------
+    @cached_property
+    def cov(self) -> pd.DataFrame:
+        """Covariance of the estimates: inverse Hessian of the total negative log-likelihood."""
+        factor = cholesky_lower(self.hessian)
+        if factor is None:
+            raise ConvergenceError("The Hessian is not positive definite: no covariance exists.")
+        return pd.DataFrame(inverse_spd(factor), index=self.names, columns=self.names)
+
+    @cached_property
+    def std_errors(self) -> pd.Series:
+        """Standard errors, square roots of the covariance's diagonal."""
+        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.names, name="std_error")
+
+    @cached_property
+    def z(self) -> pd.Series:
+        """Wald z statistics, ``coef / std_errors``."""
+        return (self.coef / self.std_errors).rename("z")
+
+    @cached_property
+    def p_values(self) -> pd.Series:
+        """Two-sided p-values of the Wald z statistics, ``2 * Phi(-|z|)``."""
+        return pd.Series(2.0 * stats.norm.sf(np.abs(self.z)), index=self.names, name="p_value")
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald confidence intervals of the coefficients.
+
+        Parameters
+        ----------
+        level : float
+            Confidence level, in (0, 1).
+
+        Returns
+        -------
+        pandas.DataFrame of shape (p, 2)
+            Columns ``lower`` and ``upper``.
+        """
+        quantile = stats.norm.ppf(0.5 + _check_level(level) / 2.0)
+        half = quantile * self.std_errors
+        return pd.DataFrame({"lower": self.coef - half, "upper": self.coef + half})
+
+    @property
+    def odds_ratios(self) -> pd.Series:
+        """Odds ratios, ``exp(coef)`` (infinite when a coefficient is beyond ~709)."""
+        with np.errstate(over="ignore"):
+            return np.exp(self.coef).rename("odds_ratio")
+
+    def odds_ratio_conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence intervals of the odds ratios (the Wald intervals, exponentiated).
+
+        Parameters
+        ----------
+        level : float
+            Confidence level.
+
+        Returns
+        -------
+        pandas.DataFrame of shape (p, 2)
+        """
+        interval = self.conf_int(level)
+        with np.errstate(over="ignore"):
+            return pd.DataFrame(
+                np.exp(interval.to_numpy()), index=interval.index, columns=interval.columns
+            )
+
+    # -- fit statistics ---------------------------------------------------------------------
+    @property
+    def n_obs(self) -> float:
+        """Number of observations (sum of frequency weights)."""
+        return self.design.n_obs
+
+    @property
+    def n_params(self) -> int:
+        """Number of coefficients."""
+        return self.design.n_params
+
+    @property
+    def loglik(self) -> float:
+        """Log-likelihood at the estimate (with ``log C(m, y)`` for events/trials data)."""
+        return deviance_to_loglik(self.deviance, self.design)
+
+    @property
+    def loglik_null(self) -> float:
+        """Log-likelihood of the null model."""
+        return deviance_to_loglik(self.null_deviance, self.design)
+
+    @property
+    def df_null_params(self) -> int:
+        """Number of parameters of the null model (1 with an intercept, else 0)."""
+        return 0 if self.design.intercept_index is None else 1
+
+    @property
+    def df_resid(self) -> float:
+        """Residual degrees of freedom, ``n - p``."""
+        return self.n_obs - self.n_params
+
+    @property
+    def df_null(self) -> float:
+        """Null degrees of freedom, ``n - 1`` (``n`` without an intercept)."""
+        return self.n_obs - self.df_null_params
+
+    @property
+    def aic(self) -> float:
+        """Akaike's information criterion, ``-2 loglik + 2 p``."""
+        return -2.0 * self.loglik + 2.0 * self.n_params
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion, ``-2 loglik + p log(n)``."""
+        return -2.0 * self.loglik + self.n_params * np.log(self.n_obs)
+
+    @property
+    def lr_stat(self) -> float:
+        """Likelihood-ratio chi-square against the null model, ``null_deviance - deviance``."""
+        return self.null_deviance - self.deviance
+
+    @property
+    def lr_df(self) -> int:
+        """Degrees of freedom of the likelihood-ratio test against the null model."""
+        return self.n_params - self.df_null_params
+
+    @property
+    def lr_pvalue(self) -> float:
+        """p-value of the likelihood-ratio test against the null model."""
+        return float(stats.chi2.sf(self.lr_stat, self.lr_df))
+
+    @property
+    def pseudo_r2(self) -> float:
+        """McFadden's pseudo-R2, ``1 - loglik / loglik_null``."""
+        return 1.0 - self.loglik / self.loglik_null
+
+    # -- prediction -------------------------------------------------------------------------
+    def _new_design(
+        self, new_data: pd.DataFrame | ArrayLike, offset: str | ArrayLike | None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], pd.Index]:
+        """Re-apply the model's specification to new data: (X, offset, row labels)."""
+        design = self.design
+        if design.model_spec is not None:
+            if not isinstance(new_data, pd.DataFrame):
+                raise DataError("This model was fit from a formula: pass new data as a DataFrame.")
+            try:
+                matrix = design.model_spec.get_model_matrix(new_data, na_action="raise")
+            except FormulaicError as error:
+                raise FormulaError(
+                    f"Cannot apply the model's formula to new data: {error}"
+                ) from error
+            X, labels = matrix.to_numpy(dtype=np.float64), new_data.index
+        else:
+            frame = check.predictor_frame(new_data, None)
+            X, labels = frame.to_numpy(dtype=np.float64), frame.index
+            if design.intercept_index is not None:
+                X = np.column_stack([np.ones(X.shape[0]), X])
+        if X.shape[1] != self.n_params or not np.all(np.isfinite(X)):
+            raise DataError(
+                f"New data give {X.shape[1]} finite columns per row; the model has "
+                f"{self.n_params} ({', '.join(self.names)}) and needs complete rows."
+            )
+        if offset is None:
+            if np.any(design.offset != 0):
+                raise DataError("The model has an offset: pass offset= for the new rows.")
+            return X, np.zeros(X.shape[0]), labels
+        if isinstance(offset, str):
+            if not isinstance(new_data, pd.DataFrame) or offset not in new_data.columns:
+                raise DataError(f"The offset column '{offset}' is not in the new data.")
+            offset = new_data[offset]
+        values = check.numeric_vector(offset, "offset")
+        check.same_length(values, X.shape[0], "offset")
+        return X, values, labels
+
+    def predict(
+        self,
+        new_data: pd.DataFrame | ArrayLike | None = None,
+        *,
+        kind: Literal["probability", "link"] = "probability",
+        offset: str | ArrayLike | None = None,
+        std_errors: bool = False,
+    ) -> pd.Series | pd.DataFrame:
+        """Predict probabilities or the linear predictor, for the fitted rows or new data.
+
+        Parameters
+        ----------
+        new_data : DataFrame or array-like of shape (m, k), optional
+            New rows; the formula (with its categorical levels) is re-applied to them. Default:
+            the rows the model was fitted on.
+        kind : {"probability", "link"}
+            Probabilities ``mu`` or the linear predictor ``eta``.
+        offset : str or array-like of shape (m,), optional
+            Offset of the new rows (required when the model has one).
+        std_errors : bool
+            Also return the standard error of the linear predictor, ``sqrt(x^T V x)``.
+
+        Returns
+        -------
+        pandas.Series of length m, or DataFrame with columns ``prediction`` and
+        ``link_std_error`` when ``std_errors`` is true.
+        """
+        if kind not in ("probability", "link"):
+            raise DataError(f"kind must be 'probability' or 'link', got {kind!r}.")
+        if new_data is None:
+            X, offs, labels = self.design.X, self.design.offset, self.design.row_labels
+        else:
+            X, offs, labels = self._new_design(new_data, offset)
+        eta = linear_predictor(X, self.coef.to_numpy(), offs)
+        prediction = pd.Series(
+            probabilities(eta) if kind == "probability" else eta, index=labels, name=kind
+        )
+        if not std_errors:
+            return prediction
+        cov = self.cov.to_numpy()
+        variance = np.empty(X.shape[0])
+        for block in row_blocks(X.shape[0], X.shape[1]):
+            variance[block] = np.einsum("ij,jk,ik->i", X[block], cov, X[block])
+        return pd.DataFrame(
+            {"prediction": prediction, "link_std_error": np.sqrt(np.maximum(variance, 0.0))}
+        )
+
+    # -- presentation -----------------------------------------------------------------------
+    def to_frame(self, level: float = 0.95) -> pd.DataFrame:
+        """Tidy table, one row per coefficient.
+
+        Parameters
+        ----------
+        level : float
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``term, coef, std_error, z, p_value, conf_low, conf_high, odds_ratio,
+            odds_ratio_low, odds_ratio_high`` and ``diverges`` (``"+inf"``/``"-inf"`` for a
+            coefficient whose estimate is infinite because of separation, else ``""``).
+        """
+        interval = self.conf_int(level)
+        directions = self.separation.directions if self.separation is not None else {}
+        with np.errstate(over="ignore"):  # an infinite odds-ratio bound is the honest value
+            odds_low, odds_high = np.exp(interval.to_numpy()).T
+        return pd.DataFrame(
+            {
+                "term": self.names,
+                "coef": self.coef.to_numpy(),
+                "std_error": self.std_errors.to_numpy(),
+                "z": self.z.to_numpy(),
+                "p_value": self.p_values.to_numpy(),
+                "conf_low": interval["lower"].to_numpy(),
+                "conf_high": interval["upper"].to_numpy(),
+                "odds_ratio": self.odds_ratios.to_numpy(),
+                "odds_ratio_low": odds_low,
+                "odds_ratio_high": odds_high,
+                "diverges": [
+                    {1: "+inf", -1: "-inf"}.get(directions.get(name, 0), "") for name in self.names
+                ],
+            }
+        )
+
+    def summary(self, level: float = 0.95) -> str:
+        """Readable text summary in the spirit of R's ``summary.glm`` and statsmodels.
+
+        Parameters
+        ----------
+        level : float
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        str
+        """
+        from logitfit.summary import format_summary
+
+        return format_summary(self, level)
+
+    def to_dict(self, level: float = 0.95) -> dict[str, Any]:
+        """Coefficients, fit statistics and estimation record as JSON-ready built-in types.
+
+        Parameters
+        ----------
+        level : float
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        dict
+        """
+        from logitfit.summary import result_to_dict
+
+        return result_to_dict(self, level)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def crosscheck(self, rtol: float = 1e-8) -> Crosscheck:
+        """Fit the same model with statsmodels and compare every statistic.
+
+        Parameters
+        ----------
+        rtol : float
+            Relative tolerance for agreement.
+
+        Returns
+        -------
+        Crosscheck
+            ``.table`` holds quantity, logitfit, statsmodels, differences and ``within_tol``.
+        """
+        from logitfit.crosscheck import crosscheck
+
+        return crosscheck(self, rtol=rtol)

@@ -1,0 +1,127 @@
+r"""Detect complete and quasi-complete separation with a linear program.
+
+The maximum-likelihood estimate is finite exactly when no direction :math:`b \ne 0` satisfies
+:math:`s_i x_i^T b \ge 0` for every row, with :math:`s_i = +1` for events and :math:`-1` for
+non-events (Albert & Anderson 1984). Following Konis (2007, *Linear programming algorithms for
+detecting separated data in binary logistic regression models*, DPhil thesis, Oxford; the method
+of R's ``detectseparation``) we solve
+
+.. math::
+
+    \max_b \sum_i s_i x_i^T b \quad \text{s.t.} \quad s_i x_i^T b \ge 0, \; -1 \le b_j \le 1,
+
+with ``scipy.optimize.linprog`` (HiGHS). A positive optimum means separation along :math:`b`:
+coefficients with :math:`b_j \ne 0` diverge to :math:`\mathrm{sign}(b_j) \infty`, and rows with
+:math:`s_i x_i^T b > 0` are predicted perfectly. The separation is complete when a second program,
+:math:`s_i x_i^T b \ge 1` for all rows, is feasible. Rows of events/trials data with both outcomes
+contribute both signs, forcing :math:`x_i^T b = 0`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from scipy.optimize import linprog
+
+if TYPE_CHECKING:
+    from logitfit.design import Design
+
+__all__ = ["Separation", "detect_separation"]
+
+# Columns are scaled to a largest absolute value of 1, so a row margin above this is a real
+# positive margin, far above HiGHS's feasibility tolerance (1e-7 on unscaled constraints).
+_MARGIN = 1e-6
+
+
+@dataclass(frozen=True)
+class Separation:
+    """The outcome of the separation check.
+
+    Attributes
+    ----------
+    kind : {"complete", "quasi-complete"}
+        Complete: every row is predicted perfectly; quasi-complete: some rows are.
+    directions : dict of str to int
+        Each coefficient whose estimate diverges, with the sign (+1 or -1) of its divergence.
+    separated_rows : tuple
+        Labels of the rows predicted perfectly along the separating direction.
+    """
+
+    kind: Literal["complete", "quasi-complete"]
+    directions: dict[str, int]
+    separated_rows: tuple[Any, ...]
+
+    def describe(self) -> str:
+        """Return the finding in words, with the columns involved and what to do."""
+        columns = ", ".join(
+            f"'{name}' (to {'+' if sign > 0 else '-'}infinity)"
+            for name, sign in self.directions.items()
+        )
+        return (
+            f"{self.kind.capitalize()} separation: a combination of {columns} predicts the "
+            f"outcome perfectly in {len(self.separated_rows)} rows, so the maximum-likelihood "
+            "estimates of these coefficients are infinite and their standard errors meaningless. "
+            "Consider removing or merging the separating predictor(s), or a penalised fit "
+            "(Firth's method)."
+        )
+
+
+def _sign_rows(design: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (signed rows s_i x_i, the row index each came from, scale per column)."""
+    used = design.weights > 0
+    events = used & (design.successes > 0)
+    non_events = used & (design.successes < design.trials)
+    scale = np.max(np.abs(design.X[used]), axis=0)
+    scale[scale == 0] = 1.0
+    X = design.X / scale
+    signed = np.vstack([X[events], -X[non_events]])
+    origin = np.concatenate([np.flatnonzero(events), np.flatnonzero(non_events)])
+    return signed, origin, scale
+
+
+def detect_separation(design: Design) -> Separation | None:
+    """Decide whether the outcome is separated, exactly, by linear programming.
+
+    Parameters
+    ----------
+    design : Design
+
+    Returns
+    -------
+    Separation or None
+        None when the maximum-likelihood estimate exists (no separation).
+    """
+    signed, origin, _ = _sign_rows(design)
+    n_cols = signed.shape[1]
+    solution = linprog(
+        c=-signed.sum(axis=0),
+        A_ub=-signed,
+        b_ub=np.zeros(signed.shape[0]),
+        bounds=[(-1.0, 1.0)] * n_cols,
+        method="highs",
+    )
+    if solution.status != 0:
+        return None
+    margins = signed @ solution.x
+    if not np.any(margins > _MARGIN):
+        return None
+    direction = solution.x
+    largest = float(np.max(np.abs(direction)))
+    directions = {
+        design.names[j]: int(np.sign(direction[j]))
+        for j in range(n_cols)
+        if abs(direction[j]) > 1e-7 * largest
+    }
+    rows = np.unique(origin[margins > _MARGIN])
+    complete = linprog(
+        c=np.zeros(n_cols),
+        A_ub=-signed,
+        b_ub=-np.ones(signed.shape[0]),
+        bounds=[(None, None)] * n_cols,
+        method="highs",
+    )
+    if complete.status == 0:  # every row has a positive margin along this second direction
+        return Separation("complete", directions, tuple(design.row_labels[np.unique(origin)]))
+    return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))

@@ -1,0 +1,183 @@
+"""The text summary of a fitted model, laid out like R's ``summary.glm`` and statsmodels."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from logitfit.results import LogitResult
+
+__all__ = ["format_p_value", "format_summary", "result_to_dict"]
+
+_WIDTH = 78
+
+
+def format_p_value(p_value: float) -> str:
+    """Format a p-value as R does: four decimals, or scientific below 1e-4, floored at 2e-16.
+
+    Parameters
+    ----------
+    p_value : float
+
+    Returns
+    -------
+    str
+    """
+    if p_value < 2e-16:
+        return "<2e-16"
+    if p_value < 1e-4:
+        return f"{p_value:.2e}"
+    return f"{p_value:.4f}"
+
+
+def _number(value: float) -> str:
+    return f"{value:.4f}" if 1e-3 <= abs(value) < 1e6 or value == 0 else f"{value:.4e}"
+
+
+def _coefficient_table(result: LogitResult, level: float) -> str:
+    table = result.to_frame(level)
+    low = f"[{(1 - level) / 2:.3g}"
+    high = f"{1 - (1 - level) / 2:.3g}]"
+    shown = pd.DataFrame(
+        {
+            "coef": table["coef"].map(_number),
+            "std err": table["std_error"].map(_number),
+            "z": table["z"].map(lambda v: f"{v:.3f}"),
+            "P>|z|": table["p_value"].map(format_p_value),
+            low: table["conf_low"].map(_number),
+            high: table["conf_high"].map(_number),
+            "odds ratio": table["odds_ratio"].map(_number),
+        }
+    )
+    # A coefficient that diverges under separation is starred, with the explanation below.
+    shown.index = pd.Index(
+        [
+            f"{term} (*)" if flag else term
+            for term, flag in zip(table["term"], table["diverges"], strict=True)
+        ]
+    )
+    return shown.to_string()
+
+
+def format_summary(result: LogitResult, level: float = 0.95) -> str:
+    """Return the summary of a fitted model as text.
+
+    Parameters
+    ----------
+    result : LogitResult
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    str
+    """
+    design = result.design
+    rule, thin = "=" * _WIDTH, "-" * _WIDTH
+    status = (
+        f"converged in {result.n_iter} iterations"
+        if result.converged
+        else f"NOT converged after {result.n_iter} iterations"
+    )
+    lines = [
+        "Logistic regression, maximum likelihood (logitfit)",
+        rule,
+        f"Modelled event:  {design.event}",
+    ]
+    if design.formula is not None:
+        lines.append(f"Formula:         {design.formula}")
+    lines += [
+        f"Observations:    {result.n_obs:g}"
+        + (
+            f"   (rows dropped for missing values: {len(design.dropped_rows)})"
+            if design.dropped_rows
+            else ""
+        ),
+        f"Events:          {design.n_events:g} of {design.n_trials:g} trials",
+        f"Solver:          {result.solver.method}, {status} "
+        f"(largest |gradient| {result.gradient_norm:.2e})",
+        thin,
+        _coefficient_table(result, level),
+        thin,
+        f"Log-likelihood:     {result.loglik:.4f}     "
+        f"Null log-likelihood: {result.loglik_null:.4f}",
+        f"Residual deviance:  {result.deviance:.4f} on {result.df_resid:g} df",
+        f"Null deviance:      {result.null_deviance:.4f} on {result.df_null:g} df",
+        f"LR chi2({result.lr_df}):        {result.lr_stat:.4f}     p = "
+        f"{format_p_value(result.lr_pvalue)}",
+        f"AIC: {result.aic:.4f}     BIC: {result.bic:.4f}     McFadden R2: {result.pseudo_r2:.4f}",
+    ]
+    notes = []
+    if design.weights.min() != 1.0 or design.weights.max() != 1.0:
+        notes.append("Frequency weights were used.")
+    if design.offset.any():
+        notes.append("The linear predictor includes an offset.")
+    if result.separation is not None:
+        notes.append("(*) " + result.separation.describe())
+    elif not result.converged:
+        notes.append(f"WARNING: the solver did not converge: {result.solver.message}.")
+    if notes:
+        lines += [thin, *notes]
+    lines.append(rule)
+    return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """Turn a float that JSON cannot hold (inf, nan) into a string; leave others as they are."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def result_to_dict(result: LogitResult, level: float = 0.95) -> dict[str, Any]:
+    """Return the result as JSON-ready built-in types.
+
+    Parameters
+    ----------
+    result : LogitResult
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    dict
+        Keys ``model``, ``coefficients`` (one record per term), ``statistics`` and ``estimation``.
+    """
+    design = result.design
+    table = result.to_frame(level)
+    coefficients = [
+        {key: _plain(value) for key, value in record.items()}
+        for record in table.to_dict(orient="records")
+    ]
+    statistics = {
+        name: _plain(float(getattr(result, name)))
+        for name in (
+            "loglik", "loglik_null", "deviance", "null_deviance", "df_resid", "df_null",
+            "aic", "bic", "lr_stat", "lr_df", "lr_pvalue", "pseudo_r2", "n_obs",
+        )
+    }  # fmt: skip
+    return {
+        "model": {
+            "formula": design.formula,
+            "event": design.event,
+            "terms": list(design.names),
+            "n_rows": design.n_rows,
+            "n_dropped_rows": len(design.dropped_rows),
+            "n_events": design.n_events,
+            "n_trials": design.n_trials,
+            "confidence_level": level,
+        },
+        "coefficients": coefficients,
+        "statistics": statistics,
+        "estimation": {
+            "method": result.solver.method,
+            "converged": result.converged,
+            "n_iter": result.n_iter,
+            "gradient_norm": result.gradient_norm,
+            "message": result.solver.message,
+            "separation": None if result.separation is None else result.separation.describe(),
+        },
+    }
