@@ -199,9 +199,9 @@ def code_outcome(
     if event is not None:
         hits = (raw == event).to_numpy(dtype=bool)
         if not hits.any():
-            values = list_names(sorted(pd.unique(raw).tolist(), key=str))
+            seen = list_names(sorted(pd.unique(raw).tolist(), key=str))
             raise OutcomeError(
-                f"The event {event!r} never occurs in '{response}'; its values are {values}."
+                f"The event {event!r} never occurs in '{response}'; its values are {seen}."
             )
         return hits.astype(np.float64), ones, f"{response} == {event!r}"
     if pd.api.types.is_bool_dtype(raw):
