@@ -57,21 +57,22 @@ __all__ = [
 BLOCK_BYTES = 2**21
 
 
-def row_blocks(n_rows: int, n_cols: int, block_bytes: int = BLOCK_BYTES) -> Iterator[slice]:
+def row_blocks(n_rows: int, n_cols: int, block_bytes: int | None = None) -> Iterator[slice]:
     """Yield slices that cut ``n_rows`` rows into blocks of about ``block_bytes`` of float64.
 
     Parameters
     ----------
     n_rows, n_cols : int
         Shape of the matrix to cut.
-    block_bytes : int
-        Target size of one block.
+    block_bytes : int, optional
+        Target size of one block; default :data:`BLOCK_BYTES`.
 
     Yields
     ------
     slice
     """
-    rows_per_block = max(1, block_bytes // (8 * max(n_cols, 1)))
+    target = BLOCK_BYTES if block_bytes is None else block_bytes
+    rows_per_block = max(1, target // (8 * max(n_cols, 1)))
     for start in range(0, n_rows, rows_per_block):
         yield slice(start, min(start + rows_per_block, n_rows))
 

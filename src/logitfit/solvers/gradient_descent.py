@@ -6,7 +6,8 @@ orientation it dropped restored). Each iteration moves :math:`\beta \leftarrow \
 With ``learning_rate`` given, :math:`t` is fixed; otherwise it is chosen by backtracking until the
 Armijo condition :math:`L(\beta - t \nabla L) \le L(\beta) - c\, t \|\nabla L\|^2` holds
 (Nocedal & Wright, *Numerical Optimization*, 2nd ed., algorithm 3.1), starting each search from
-twice the previous step.
+twice the previous step; where the decrease is below the cost's round-off, a step whose end still
+slopes downhill is accepted instead (Hager & Zhang 2005, SIAM J. Optim. 16(1), 170-192).
 
 It converges linearly, at a rate set by the condition number of the Hessian, so it is here to
 show the seed's method at work and to cross-check Newton, not for speed. It stops when the largest
@@ -33,7 +34,7 @@ def gradient_descent(
     n_trials: float,
     learning_rate: float | None = None,
     max_iter: int = 100_000,
-    tol_deviance: float = 1e-14,
+    tol_deviance: float = 1e-12,
     tol_gradient: float = 1e-10,
 ) -> SolverResult:
     """Minimise the mean cost by gradient descent.
@@ -85,6 +86,12 @@ def gradient_descent(
                 # Half the deviance and the total cost differ by a constant: compare in cost units.
                 decrease = (current.deviance - trial.deviance) / (2.0 * n_trials)
                 if np.isfinite(trial.deviance) and decrease >= _ARMIJO * step_size * squared_norm:
+                    break
+                # Near the optimum the decrease falls below the round-off of the cost. Then accept
+                # a step whose end still slopes downhill (the cost is convex, so it decreased all
+                # along the step): the "approximate Wolfe" idea of Hager & Zhang (2005).
+                round_off = 1e-13 * (abs(current.deviance) + 1.0) / n_trials
+                if abs(decrease) <= round_off and trial.gradient @ current.gradient >= 0.0:
                     break
                 step_size /= 2.0
                 if step_size < 1e-300:
