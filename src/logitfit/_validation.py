@@ -74,7 +74,7 @@ def columns_exist(required: Sequence[str], available: pd.Index, formula: str) ->
         return
     hints = []
     for name in unknown:
-        close = difflib.get_close_matches(name, [str(c) for c in available], n=1)
+        close = difflib.get_close_matches(name, [str(c) for c in available], n=1, cutoff=0.5)
         hints.append(f"'{name}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
     raise FormulaError(
         f"The formula {formula!r} uses {', '.join(hints)}, not a column of the data. "
