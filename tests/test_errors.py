@@ -119,7 +119,7 @@ def test_unknown_column_in_the_formula_suggests_a_name(frame: pd.DataFrame) -> N
     with pytest.raises(FormulaError, match="uses 'x3'.*not a column.*Available columns: 'x1'"):
         logitfit.fit("y ~ x1 + x3", frame)
     with pytest.raises(FormulaError, match="did you mean 'x1'"):
-        logitfit.fit("y ~ xl", frame)
+        logitfit.fit("y ~ X1", frame)
 
 
 def test_formula_without_outcome(frame: pd.DataFrame) -> None:
