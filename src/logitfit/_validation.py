@@ -287,3 +287,21 @@ def full_rank(design: Design) -> None:
             f"{'is a linear combination' if len(aliased) == 1 else 'are linear combinations'} "
             f"of earlier columns ({equations}). Remove the redundant column(s) from the model."
         )
+
+
+def per_row_column(
+    data: pd.DataFrame | None, value: str | ArrayLike | None, role: str, n_rows: int
+) -> NDArray[np.float64] | None:
+    """Resolve an optional per-row column given by name (in ``data``) or as an array."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if data is None or value not in data.columns:
+            raise FormulaError(
+                f"The {role} column '{value}' is not in the data. "
+                f"Available columns: {list_names(data.columns if data is not None else [])}."
+            )
+        return numeric_vector(data[value], f"{role} column '{value}'")
+    array = numeric_vector(value, role)
+    same_length(array, n_rows, role)
+    return array

@@ -22,7 +22,7 @@ from scipy.special import gammaln, xlogy
 from logitfit import _validation as check
 from logitfit.exceptions import DataError, FormulaError
 
-__all__ = ["Design", "design_from_arrays", "design_from_formula"]
+__all__ = ["Design", "design_from_arrays", "design_from_formula", "new_rows"]
 
 Missing = Literal["raise", "drop"]
 Column = str | ArrayLike | None
@@ -133,22 +133,6 @@ class Design:
         return float(self.weights @ per_row)
 
 
-def _column(data: pd.DataFrame | None, value: Column, role: str, n_rows: int) -> NDArray | None:
-    """Resolve an optional per-row column given by name (in ``data``) or as an array."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        if data is None or value not in data.columns:
-            raise FormulaError(
-                f"The {role} column '{value}' is not in the data. "
-                f"Available columns: {check.list_names(data.columns if data is not None else [])}."
-            )
-        return check.numeric_vector(data[value], f"{role} column '{value}'")
-    array = check.numeric_vector(value, role)
-    check.same_length(array, n_rows, role)
-    return array
-
-
 def design_from_formula(
     formula: str,
     data: pd.DataFrame,
@@ -241,9 +225,9 @@ def design_from_formula(
         response=response_name,
         intercept_index=intercept,
         row_labels=data.index,
-        weights=_column(data, weights, "weights", n_rows),
-        offset=_column(data, offset, "offset", n_rows),
-        trials=_column(data, trials, "trials", n_rows),
+        weights=check.per_row_column(data, weights, "weights", n_rows),
+        offset=check.per_row_column(data, offset, "offset", n_rows),
+        trials=check.per_row_column(data, trials, "trials", n_rows),
         event=event,
         dropped=dropped,
         model_spec=spec,
@@ -373,3 +357,54 @@ def _assemble(
     check.outcome_varies(design)
     check.full_rank(design)
     return design
+
+
+def new_rows(
+    design: Design, new_data: pd.DataFrame | ArrayLike, offset: str | ArrayLike | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], pd.Index]:
+    """Re-apply a design's specification to new rows, as R's and statsmodels' ``predict`` do.
+
+    Parameters
+    ----------
+    design : Design
+        The fitted model's design (its formula and categorical levels are reused).
+    new_data : DataFrame or array-like of shape (m, k)
+        New rows: a DataFrame for formula models, predictors for array models.
+    offset : str or array-like of shape (m,), optional
+        Offset of the new rows; required when the design has a non-zero offset.
+
+    Returns
+    -------
+    X : ndarray of shape (m, p)
+    offset : ndarray of shape (m,)
+    labels : pandas.Index of length m
+    """
+    if design.model_spec is not None:
+        if not isinstance(new_data, pd.DataFrame):
+            raise DataError("This model was fit from a formula: pass new data as a DataFrame.")
+        try:
+            matrix = design.model_spec.get_model_matrix(new_data, na_action="raise")
+        except FormulaicError as error:
+            raise FormulaError(f"Cannot apply the model's formula to new data: {error}") from error
+        X, labels = matrix.to_numpy(dtype=np.float64), new_data.index
+    else:
+        frame = check.predictor_frame(new_data, None)
+        X, labels = frame.to_numpy(dtype=np.float64), frame.index
+        if design.intercept_index is not None:
+            X = np.column_stack([np.ones(X.shape[0]), X])
+    if X.shape[1] != design.n_params or not np.all(np.isfinite(X)):
+        raise DataError(
+            f"New data give {X.shape[1]} finite columns per row; the model has "
+            f"{design.n_params} ({', '.join(design.names)}) and needs complete rows."
+        )
+    if offset is None:
+        if np.any(design.offset != 0):
+            raise DataError("The model has an offset: pass offset= for the new rows.")
+        return X, np.zeros(X.shape[0]), labels
+    if isinstance(offset, str):
+        if not isinstance(new_data, pd.DataFrame) or offset not in new_data.columns:
+            raise DataError(f"The offset column '{offset}' is not in the new data.")
+        offset = new_data[offset]
+    values = check.numeric_vector(offset, "offset")
+    check.same_length(values, X.shape[0], "offset")
+    return X, values, labels

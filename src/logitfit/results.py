@@ -24,14 +24,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from formulaic.errors import FormulaicError
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from logitfit import _validation as check
 from logitfit._linalg import cholesky_lower, inverse_spd
-from logitfit.design import Design
-from logitfit.exceptions import ConvergenceError, DataError, FormulaError
+from logitfit.design import Design, new_rows
+from logitfit.exceptions import ConvergenceError, DataError
 from logitfit.model import deviance_to_loglik, linear_predictor, probabilities, row_blocks
 from logitfit.separation import Separation
 from logitfit.solvers import SolverResult
@@ -231,43 +229,6 @@ class LogitResult:
         return 1.0 - self.loglik / self.loglik_null
 
     # -- prediction -------------------------------------------------------------------------
-    def _new_design(
-        self, new_data: pd.DataFrame | ArrayLike, offset: str | ArrayLike | None
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], pd.Index]:
-        """Re-apply the model's specification to new data: (X, offset, row labels)."""
-        design = self.design
-        if design.model_spec is not None:
-            if not isinstance(new_data, pd.DataFrame):
-                raise DataError("This model was fit from a formula: pass new data as a DataFrame.")
-            try:
-                matrix = design.model_spec.get_model_matrix(new_data, na_action="raise")
-            except FormulaicError as error:
-                raise FormulaError(
-                    f"Cannot apply the model's formula to new data: {error}"
-                ) from error
-            X, labels = matrix.to_numpy(dtype=np.float64), new_data.index
-        else:
-            frame = check.predictor_frame(new_data, None)
-            X, labels = frame.to_numpy(dtype=np.float64), frame.index
-            if design.intercept_index is not None:
-                X = np.column_stack([np.ones(X.shape[0]), X])
-        if X.shape[1] != self.n_params or not np.all(np.isfinite(X)):
-            raise DataError(
-                f"New data give {X.shape[1]} finite columns per row; the model has "
-                f"{self.n_params} ({', '.join(self.names)}) and needs complete rows."
-            )
-        if offset is None:
-            if np.any(design.offset != 0):
-                raise DataError("The model has an offset: pass offset= for the new rows.")
-            return X, np.zeros(X.shape[0]), labels
-        if isinstance(offset, str):
-            if not isinstance(new_data, pd.DataFrame) or offset not in new_data.columns:
-                raise DataError(f"The offset column '{offset}' is not in the new data.")
-            offset = new_data[offset]
-        values = check.numeric_vector(offset, "offset")
-        check.same_length(values, X.shape[0], "offset")
-        return X, values, labels
-
     def predict(
         self,
         new_data: pd.DataFrame | ArrayLike | None = None,
@@ -300,7 +261,7 @@ class LogitResult:
         if new_data is None:
             X, offs, labels = self.design.X, self.design.offset, self.design.row_labels
         else:
-            X, offs, labels = self._new_design(new_data, offset)
+            X, offs, labels = new_rows(self.design, new_data, offset)
         eta = linear_predictor(X, self.coef.to_numpy(), offs)
         prediction = pd.Series(
             probabilities(eta) if kind == "probability" else eta, index=labels, name=kind
