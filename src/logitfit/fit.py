@@ -14,7 +14,13 @@ from scipy.special import logit
 
 from logitfit._linalg import cholesky_lower
 from logitfit.design import Column, Design, Missing, design_from_arrays, design_from_formula
-from logitfit.exceptions import ConvergenceError, ConvergenceWarning, SeparationWarning
+from logitfit.exceptions import (
+    ConvergenceError,
+    ConvergenceWarning,
+    DataError,
+    FormulaError,
+    SeparationWarning,
+)
 from logitfit.model import evaluate, linear_predictor
 from logitfit.results import LogitResult
 from logitfit.separation import detect_separation
@@ -144,6 +150,8 @@ def fit(
     event: object = None,
     missing: Missing = "raise",
     method: Method = "newton",
+    cov_type: str = "model",
+    cluster: Column = None,
     **options: float | int | None,
 ) -> LogitResult:
     """Fit a logistic regression from a formula and a DataFrame.
@@ -164,6 +172,10 @@ def fit(
         dropped explicitly (their labels are kept on the result).
     method : {"newton", "gradient_descent"}
         Solver.
+    cov_type : {"model", "HC0", "HC1", "CR1"}
+        Covariance estimator (see :mod:`logitfit.covariance`); default model-based.
+    cluster : str or array-like of shape (n,), optional
+        Cluster labels for ``cov_type="CR1"``: a column of ``data`` or one label per row of it.
     **options
         Solver options (``max_iter``, ``tol_deviance``, ``tol_gradient``, ``learning_rate``).
 
@@ -180,7 +192,28 @@ def fit(
     design = design_from_formula(
         formula, data, weights=weights, offset=offset, trials=trials, event=event, missing=missing
     )
-    return fit_design(design, method=method, **options)
+    result = fit_design(design, method=method, **options)
+    if isinstance(cluster, str):
+        if cluster not in data.columns:
+            raise FormulaError(f"The cluster column '{cluster}' is not in the data.")
+        cluster = data[cluster]
+    return _with_covariance(result, cov_type, cluster, data.index)
+
+
+def _with_covariance(
+    result: LogitResult, cov_type: str, cluster: ArrayLike | None, index: pd.Index
+) -> LogitResult:
+    """Apply a covariance choice, aligning cluster labels given for the input's rows."""
+    if cov_type == "model" and cluster is None:
+        return result
+    if cluster is not None and not isinstance(cluster, pd.Series):
+        labels = np.asarray(cluster)
+        if labels.shape[0] != index.shape[0]:
+            raise DataError(
+                f"cluster has {labels.shape[0]} labels but the data have {index.shape[0]} rows."
+            )
+        cluster = pd.Series(labels, index=index)
+    return result.with_covariance(cov_type, cluster)
 
 
 def fit_arrays(
@@ -195,6 +228,8 @@ def fit_arrays(
     event: object = None,
     missing: Missing = "raise",
     method: Method = "newton",
+    cov_type: str = "model",
+    cluster: ArrayLike | None = None,
     **options: float | int | None,
 ) -> LogitResult:
     """Fit a logistic regression from a predictor matrix and an outcome vector.
@@ -217,6 +252,10 @@ def fit_arrays(
         As in :func:`fit`.
     method : {"newton", "gradient_descent"}
         Solver.
+    cov_type : {"model", "HC0", "HC1", "CR1"}
+        Covariance estimator.
+    cluster : array-like of shape (n,), optional
+        Cluster labels for ``cov_type="CR1"``, one per row of ``X``.
     **options
         Solver options.
 
@@ -235,4 +274,6 @@ def fit_arrays(
         event=event,
         missing=missing,
     )
-    return fit_design(design, method=method, **options)
+    result = fit_design(design, method=method, **options)
+    index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(np.shape(X)[0])
+    return _with_covariance(result, cov_type, cluster, index)

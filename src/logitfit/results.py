@@ -18,7 +18,7 @@ Agresti, *Categorical Data Analysis*, 3rd ed., sections 4.5 and 5.2):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,9 +27,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from logitfit._linalg import cholesky_lower, inverse_spd
+from logitfit.covariance import Covariance, covariance_matrix, make_covariance
 from logitfit.design import Design, new_rows
-from logitfit.exceptions import ConvergenceError, DataError
+from logitfit.exceptions import DataError
 from logitfit.model import deviance_to_loglik, linear_predictor, probabilities, row_blocks
 from logitfit.separation import Separation
 from logitfit.solvers import SolverResult
@@ -66,6 +66,9 @@ class LogitResult:
         How the estimate was found (iterations, convergence, history).
     separation : Separation or None
         The separation found by the exact check, if any.
+    covariance : Covariance
+        The covariance estimator behind ``cov``, ``std_errors``, ``z``, ``p_values`` and the
+        Wald intervals (model-based by default; see :meth:`with_covariance`).
     """
 
     design: Design
@@ -75,6 +78,7 @@ class LogitResult:
     null_deviance: float
     solver: SolverResult
     separation: Separation | None = None
+    covariance: Covariance = field(default_factory=Covariance)
 
     # -- estimation record ------------------------------------------------------------------
     @property
@@ -100,11 +104,31 @@ class LogitResult:
     # -- coefficient inference --------------------------------------------------------------
     @cached_property
     def cov(self) -> pd.DataFrame:
-        """Covariance of the estimates: inverse Hessian of the total negative log-likelihood."""
-        factor = cholesky_lower(self.hessian)
-        if factor is None:
-            raise ConvergenceError("The Hessian is not positive definite: no covariance exists.")
-        return pd.DataFrame(inverse_spd(factor), index=self.names, columns=self.names)
+        """Covariance of the estimates (by default the inverse Hessian; see ``covariance``)."""
+        return pd.DataFrame(covariance_matrix(self), index=self.names, columns=self.names)
+
+    def with_covariance(
+        self, cov_type: str, cluster: str | ArrayLike | pd.Series | None = None
+    ) -> LogitResult:
+        """Return the same fit with another covariance estimator.
+
+        Parameters
+        ----------
+        cov_type : {"model", "HC0", "HC1", "CR1"}
+            See :mod:`logitfit.covariance` for the formulas and their R and Stata equivalents.
+        cluster : array-like of shape (n,) or pandas.Series, optional
+            Cluster label of each row used in the fit (a Series is aligned on the row labels);
+            required for ``"CR1"``.
+
+        Returns
+        -------
+        LogitResult
+            Standard errors, z, p-values and intervals follow the new covariance.
+        """
+        if isinstance(cluster, pd.Series):
+            cluster = cluster.reindex(self.design.row_labels)
+        spec = make_covariance(cov_type, cluster, self.design.n_rows)
+        return replace(self, covariance=spec)
 
     @cached_property
     def std_errors(self) -> pd.Series:

@@ -97,6 +97,7 @@ def format_summary(result: LogitResult, level: float = 0.95) -> str:
             else ""
         ),
         f"Events:          {design.n_events:g} of {design.n_trials:g} trials",
+        f"Covariance:      {result.covariance.describe()}",
         f"Solver:          {result.solver.method}, {status} "
         f"(largest |gradient| {result.gradient_norm:.2e})",
         thin,
@@ -179,5 +180,6 @@ def result_to_dict(result: LogitResult, level: float = 0.95) -> dict[str, Any]:
             "gradient_norm": result.gradient_norm,
             "message": result.solver.message,
             "separation": None if result.separation is None else result.separation.describe(),
+            "covariance": result.covariance.describe(),
         },
     }

@@ -1,0 +1,150 @@
+r"""Covariance estimators of the coefficients: model-based, HC0, HC1 and cluster-robust CR1.
+
+With :math:`B = (X^T W X)^{-1}` (the inverse Hessian of the total negative log-likelihood, the
+"bread") and per-row scores :math:`s_i = x_i (y_i - m_i \mu_i)` counted :math:`w_i` times, the
+sandwich estimators are :math:`B M B` with the "meat" :math:`M` (White 1980; Zeileis 2006,
+*Object-oriented computation of sandwich estimators*, J. Stat. Softw. 16(9)):
+
+* ``model``: no meat, the covariance is :math:`B`. R ``vcov(fit)``; Stata ``logit`` default.
+* ``HC0``: :math:`M = \sum_i w_i s_i s_i^T`. R ``sandwich::vcovHC(fit, type = "HC0")``.
+* ``HC1``: HC0 times :math:`n / (n - p)`. R ``sandwich::vcovHC(fit, type = "HC1")``.
+* ``CR1``: :math:`M = \frac{G}{G - 1} \sum_g u_g u_g^T` with cluster scores
+  :math:`u_g = \sum_{i \in g} w_i s_i` over :math:`G` clusters. Stata
+  ``logit, vce(cluster g)``; R ``sandwich::vcovCL(fit, cluster = ~g, type = "HC0")``.
+
+Stata's ``vce(robust)`` for ``logit`` applies :math:`n / (n - 1)`, not :math:`n / (n - p)`;
+it is Stata's ``vce(cluster id)`` with one observation per cluster, i.e. CR1 with singleton
+clusters. For ML models Stata's cluster factor is :math:`G / (G - 1)` only, without the
+:math:`(n - 1) / (n - p)` that ``regress`` adds, and this is what CR1 uses here.
+
+statsmodels labels ``cov_type="HC1"`` to ``"HC3"`` for ``Logit`` but returns HC0 for all of them;
+the tests compare HC0 with statsmodels and the finite-sample factors by exact calculation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from logitfit._linalg import cholesky_lower, inverse_spd
+from logitfit.exceptions import ConvergenceError, DataError
+from logitfit.model import linear_predictor, probabilities, row_blocks, weighted_gram
+
+if TYPE_CHECKING:
+    from logitfit.results import LogitResult
+
+__all__ = ["Covariance", "CovarianceKind", "covariance_matrix", "make_covariance"]
+
+CovarianceKind = Literal["model", "HC0", "HC1", "CR1"]
+
+_LABELS = {
+    "model": "model-based (inverse Hessian)",
+    "HC0": "HC0 robust (sandwich vcovHC HC0)",
+    "HC1": "HC1 robust, n/(n-p) (sandwich vcovHC HC1)",
+    "CR1": "CR1 cluster-robust, G/(G-1) (Stata vce(cluster))",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Covariance:
+    """Which covariance estimator a result uses.
+
+    Attributes
+    ----------
+    kind : {"model", "HC0", "HC1", "CR1"}
+    cluster_codes : ndarray of shape (n,) or None
+        Integer cluster code per row (CR1 only).
+    n_clusters : int
+        Number of clusters (CR1 only, else 0).
+    """
+
+    kind: CovarianceKind = "model"
+    cluster_codes: NDArray[np.intp] | None = None
+    n_clusters: int = 0
+
+    def describe(self) -> str:
+        """Return the estimator's name with its R and Stata equivalents."""
+        label = _LABELS[self.kind]
+        return f"{label}, {self.n_clusters} clusters" if self.kind == "CR1" else label
+
+
+def make_covariance(
+    kind: str, cluster: ArrayLike | None = None, n_rows: int | None = None
+) -> Covariance:
+    """Validate a covariance choice.
+
+    Parameters
+    ----------
+    kind : {"model", "HC0", "HC1", "CR1"}
+    cluster : array-like of shape (n,), optional
+        Cluster label per row; required for (and only for) CR1.
+    n_rows : int, optional
+        Number of rows the labels must match.
+
+    Returns
+    -------
+    Covariance
+    """
+    if kind not in _LABELS:
+        raise DataError(f"cov_type must be one of {', '.join(_LABELS)}; got {kind!r}.")
+    if kind != "CR1":
+        if cluster is not None:
+            raise DataError("cluster= is only used with cov_type='CR1'.")
+        return Covariance(kind)  # type: ignore[arg-type]
+    if cluster is None:
+        raise DataError("cov_type='CR1' needs cluster= (a column name or one label per row).")
+    labels = pd.Series(np.asarray(cluster))
+    if n_rows is not None and labels.shape[0] != n_rows:
+        raise DataError(f"cluster has {labels.shape[0]} labels but the model has {n_rows} rows.")
+    if labels.isna().any():
+        raise DataError(
+            f"cluster has {int(labels.isna().sum())} missing labels; fill or drop them."
+        )
+    codes, uniques = pd.factorize(labels)
+    if len(uniques) < 2:
+        raise DataError("Cluster-robust covariance needs at least two clusters.")
+    return Covariance("CR1", np.asarray(codes, dtype=np.intp), len(uniques))
+
+
+def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:
+    """Return the covariance of the coefficients under ``result.covariance``.
+
+    Parameters
+    ----------
+    result : LogitResult
+
+    Returns
+    -------
+    ndarray of shape (p, p)
+    """
+    factor = cholesky_lower(result.hessian)
+    if factor is None:
+        raise ConvergenceError("The Hessian is not positive definite: no covariance exists.")
+    bread = inverse_spd(factor)
+    spec = result.covariance
+    if spec.kind == "model":
+        return bread
+    design = result.design
+    coef = result.coef.to_numpy()
+    residual = np.empty(design.n_rows)
+    for block in row_blocks(design.n_rows, design.n_params):
+        eta = linear_predictor(design.X[block], coef, design.offset[block])
+        residual[block] = design.successes[block] - design.trials[block] * probabilities(eta)
+    if spec.kind in ("HC0", "HC1"):
+        meat = weighted_gram(design.X, design.weights * residual**2)
+        if spec.kind == "HC1":
+            meat *= design.n_obs / (design.n_obs - design.n_params)
+    else:
+        if spec.cluster_codes is None:
+            raise DataError("cov_type='CR1' needs cluster labels.")
+        sums = np.zeros((spec.n_clusters, design.n_params))
+        for block in row_blocks(design.n_rows, design.n_params):
+            scores = design.X[block] * (design.weights[block] * residual[block])[:, None]
+            np.add.at(sums, spec.cluster_codes[block], scores)
+        meat = sums.T @ sums * spec.n_clusters / (spec.n_clusters - 1)
+    sandwich = bread @ meat @ bread
+    return (sandwich + sandwich.T) / 2.0
