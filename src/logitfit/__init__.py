@@ -1,7 +1,25 @@
-"""logitfit: logistic regression by maximum likelihood, cross-checked against statsmodels."""
+"""logitfit: logistic regression by maximum likelihood, cross-checked against statsmodels.
 
+Figures live in :mod:`logitfit.plots` (imported on demand, so matplotlib loads only when used).
+"""
+
+from logitfit.covariance import Covariance
 from logitfit.crosscheck import Crosscheck, crosscheck
 from logitfit.design import Design, design_from_arrays, design_from_formula
+from logitfit.diagnostics import (
+    CovariatePatterns,
+    binned_residuals,
+    covariate_patterns,
+    influence,
+    variance_inflation,
+)
+from logitfit.discrimination import (
+    Auc,
+    auc,
+    classification_table,
+    roc_curve,
+    sensitivity_specificity,
+)
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -14,18 +32,42 @@ from logitfit.exceptions import (
     SeparationWarning,
 )
 from logitfit.fit import fit, fit_arrays, fit_design
+from logitfit.goodness import (
+    Calibration,
+    HosmerLemeshow,
+    brier_score,
+    calibration,
+    hosmer_lemeshow,
+    le_cessie_van_houwelingen,
+    risk_groups,
+)
+from logitfit.inference import (
+    LRTest,
+    lr_test,
+    lr_tests_by_term,
+    marginal_effects,
+    profile_conf_int,
+    pseudo_r2,
+    wald_tests_by_term,
+)
 from logitfit.results import LogitResult
 from logitfit.separation import Separation, detect_separation
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Auc",
+    "Calibration",
     "ConvergenceError",
     "ConvergenceWarning",
+    "Covariance",
+    "CovariatePatterns",
     "Crosscheck",
     "DataError",
     "Design",
     "FormulaError",
+    "HosmerLemeshow",
+    "LRTest",
     "LogitResult",
     "LogitfitError",
     "MissingValueError",
@@ -34,6 +76,12 @@ __all__ = [
     "Separation",
     "SeparationWarning",
     "__version__",
+    "auc",
+    "binned_residuals",
+    "brier_score",
+    "calibration",
+    "classification_table",
+    "covariate_patterns",
     "crosscheck",
     "design_from_arrays",
     "design_from_formula",
@@ -41,4 +89,17 @@ __all__ = [
     "fit",
     "fit_arrays",
     "fit_design",
+    "hosmer_lemeshow",
+    "influence",
+    "le_cessie_van_houwelingen",
+    "lr_test",
+    "lr_tests_by_term",
+    "marginal_effects",
+    "profile_conf_int",
+    "pseudo_r2",
+    "risk_groups",
+    "roc_curve",
+    "sensitivity_specificity",
+    "variance_inflation",
+    "wald_tests_by_term",
 ]

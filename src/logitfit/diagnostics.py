@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CovariatePatterns",
+    "binned_residuals",
     "covariate_patterns",
     "influence",
     "variance_inflation",
@@ -271,3 +272,49 @@ def variance_inflation(result: LogitResult) -> pd.DataFrame:
             "gvif_adjusted": gvif ** (1 / (2 * len(inside))),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def binned_residuals(result: LogitResult, bins: int | None = None) -> pd.DataFrame:
+    r"""Average response residual in bins of fitted probability (Gelman & Hill 2007, sec. 5.6).
+
+    Rows are sorted by fitted probability and cut into ``bins`` groups of about equal mass of
+    observations (default :math:`\lfloor\sqrt{N}\rfloor`, at most 50). Each bin reports the mean
+    fitted probability, the mean residual :math:`\bar r = \sum (y_i - m_i \mu_i) / n_b` and the
+    model-based band :math:`\pm 2 \sqrt{\sum m_i \mu_i (1 - \mu_i)} / n_b` inside which about
+    95% of bins should fall when the model fits.
+
+    Parameters
+    ----------
+    result : LogitResult
+    bins : int, optional
+        Number of bins.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n, mean_fitted, mean_residual, band`` per bin.
+    """
+    design = result.design
+    mu = result.predict().to_numpy()
+    mass = design.weights * design.trials
+    count = bins if bins is not None else int(min(50, max(2, np.sqrt(design.n_trials))))
+    order = np.argsort(mu, kind="stable")
+    position = np.empty(design.n_rows)
+    position[order] = (np.cumsum(mass[order]) - mass[order] / 2) / mass.sum()
+    membership = np.minimum((position * count).astype(np.intp), count - 1)
+
+    def per_bin(values: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.bincount(membership, values, count).astype(np.float64)
+
+    n = per_bin(mass)
+    used = n > 0
+    residual = per_bin(design.weights * (design.successes - design.trials * mu))
+    variance = per_bin(mass * mu * (1 - mu))
+    return pd.DataFrame(
+        {
+            "n": n[used],
+            "mean_fitted": per_bin(mass * mu)[used] / n[used],
+            "mean_residual": residual[used] / n[used],
+            "band": 2 * np.sqrt(variance[used]) / n[used],
+        }
+    )

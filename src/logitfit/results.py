@@ -300,6 +300,46 @@ class LogitResult:
             {"prediction": prediction, "link_std_error": np.sqrt(np.maximum(variance, 0.0))}
         )
 
+    def predict_interval(
+        self,
+        new_data: pd.DataFrame | ArrayLike | None = None,
+        *,
+        level: float = 0.95,
+        offset: str | ArrayLike | None = None,
+    ) -> pd.DataFrame:
+        r"""Predicted probabilities with confidence intervals formed on the link scale.
+
+        The interval :math:`\operatorname{expit}(\hat\eta \pm z_{1-\alpha/2}\,
+        \mathrm{se}(\hat\eta))` stays inside (0, 1), unlike a delta-method interval on
+        the probability scale; statsmodels' ``get_prediction`` for GLMs does the same, as is
+        usual with R's ``predict(..., se.fit = TRUE)``.
+
+        Parameters
+        ----------
+        new_data : DataFrame or array-like of shape (m, k), optional
+            As :meth:`predict`.
+        level : float
+            Confidence level.
+        offset : str or array-like of shape (m,), optional
+            As :meth:`predict`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``probability, lower, upper`` per row.
+        """
+        quantile = stats.norm.ppf(0.5 + _check_level(level) / 2.0)
+        link = self.predict(new_data, kind="link", offset=offset, std_errors=True)
+        eta, half = link["prediction"], quantile * link["link_std_error"]
+        return pd.DataFrame(
+            {
+                "probability": probabilities(eta.to_numpy()),
+                "lower": probabilities((eta - half).to_numpy()),
+                "upper": probabilities((eta + half).to_numpy()),
+            },
+            index=link.index,
+        )
+
     # -- presentation -----------------------------------------------------------------------
     def to_frame(self, level: float = 0.95) -> pd.DataFrame:
         """Tidy table, one row per coefficient.

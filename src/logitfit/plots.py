@@ -1,0 +1,197 @@
+"""Matplotlib figures of a fitted model's diagnostics.
+
+Each function draws numbers that the library exposes (no statistic is computed here), labels
+its axes, and returns the Figure without showing it, so scripts and reports decide what to do
+with it. Figures are built with ``matplotlib.figure.Figure`` directly, so no GUI backend or
+global ``pyplot`` state is involved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from logitfit.diagnostics import binned_residuals, covariate_patterns, influence
+from logitfit.discrimination import auc, roc_curve
+from logitfit.goodness import calibration
+
+if TYPE_CHECKING:
+    from logitfit.results import LogitResult
+
+__all__ = [
+    "plot_binned_residuals",
+    "plot_calibration",
+    "plot_coefficients",
+    "plot_influence",
+    "plot_leverage",
+    "plot_roc",
+]
+
+_SIZE = (6.0, 4.5)
+
+
+def plot_roc(result: LogitResult) -> Figure:
+    """ROC curve with the AUC and its DeLong interval in the legend.
+
+    Parameters
+    ----------
+    result : LogitResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    curve, area = roc_curve(result), auc(result)
+    figure = Figure(figsize=_SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    axes.plot(
+        curve["false_positive_rate"],
+        curve["true_positive_rate"],
+        drawstyle="steps-post",
+        label=f"AUC {area.auc:.3f} (95% CI {area.conf_low:.3f} to {area.conf_high:.3f})",
+    )
+    axes.plot([0, 1], [0, 1], linestyle=":", color="grey", label="chance")
+    axes.set(xlabel="False positive rate (1 - specificity)", ylabel="True positive rate")
+    axes.set(xlim=(0, 1), ylim=(0, 1.01), aspect="equal")
+    axes.legend(loc="lower right")
+    return figure
+
+
+def plot_calibration(result: LogitResult, groups: int = 10) -> Figure:
+    """Observed event rate against mean predicted probability per risk group.
+
+    Parameters
+    ----------
+    result : LogitResult
+    groups : int
+        Number of risk groups.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    calib = calibration(result, groups)
+    table = calib.table
+    figure = Figure(figsize=_SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    axes.plot([0, 1], [0, 1], linestyle=":", color="grey", label="perfect calibration")
+    axes.plot(
+        table["mean_predicted"],
+        table["observed_rate"],
+        marker="o",
+        label=f"risk groups (Brier {calib.brier:.3f})",
+    )
+    axes.set(xlabel="Mean predicted probability", ylabel="Observed event rate")
+    axes.set(xlim=(0, 1), ylim=(0, 1), aspect="equal")
+    axes.legend(loc="upper left")
+    return figure
+
+
+def plot_binned_residuals(result: LogitResult, bins: int | None = None) -> Figure:
+    """Mean residual per bin of fitted probability, with the model's 2-standard-error band.
+
+    Parameters
+    ----------
+    result : LogitResult
+    bins : int, optional
+        Number of bins (see :func:`logitfit.diagnostics.binned_residuals`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = binned_residuals(result, bins)
+    figure = Figure(figsize=_SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    axes.axhline(0.0, color="grey", linewidth=0.8)
+    axes.plot(table["mean_fitted"], table["band"], color="grey", linestyle="--", label="±2 SE")
+    axes.plot(table["mean_fitted"], -table["band"], color="grey", linestyle="--")
+    axes.scatter(table["mean_fitted"], table["mean_residual"], s=18, label="bin mean")
+    axes.set(xlabel="Mean fitted probability in bin", ylabel="Mean residual (observed - fitted)")
+    axes.legend(loc="best")
+    return figure
+
+
+def plot_influence(result: LogitResult) -> Figure:
+    """Delta chi-square against fitted probability, point area proportional to Delta beta-hat.
+
+    The plot of Hosmer, Lemeshow & Sturdivant (3rd ed., figure 5.8), over covariate patterns.
+
+    Parameters
+    ----------
+    result : LogitResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = covariate_patterns(result).table
+    sizes = 10 + 200 * table["delta_beta"] / max(float(table["delta_beta"].max()), 1e-300)
+    figure = Figure(figsize=_SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    axes.scatter(table["fitted"], table["delta_chi2"], s=sizes, alpha=0.5, edgecolor="black")
+    axes.axhline(3.84, color="grey", linestyle=":", label="3.84 (chi-square 1 df, 95%)")
+    axes.set(xlabel="Fitted probability", ylabel="Delta chi-square (point size: Delta beta-hat)")
+    axes.set(xlim=(0, 1))
+    axes.legend(loc="upper center")
+    return figure
+
+
+def plot_leverage(result: LogitResult) -> Figure:
+    """Leverage against fitted probability, with the 2p/n and 3p/n reference lines.
+
+    Parameters
+    ----------
+    result : LogitResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = influence(result)
+    average = result.n_params / result.n_obs
+    figure = Figure(figsize=_SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    axes.scatter(table["fitted"], table["leverage"], s=12, alpha=0.6)
+    for multiple, style in ((2, "--"), (3, ":")):
+        axes.axhline(multiple * average, color="grey", linestyle=style, label=f"{multiple}p/n")
+    axes.set(xlabel="Fitted probability", ylabel="Leverage (hat value)", xlim=(0, 1))
+    axes.legend(loc="upper center")
+    return figure
+
+
+def plot_coefficients(result: LogitResult, level: float = 0.95, odds_ratio: bool = True) -> Figure:
+    """Forest plot of the coefficients (or odds ratios) with their Wald intervals.
+
+    Parameters
+    ----------
+    result : LogitResult
+    level : float
+        Confidence level.
+    odds_ratio : bool
+        Plot odds ratios on a log axis (default) instead of coefficients.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = result.to_frame(level)
+    if result.design.intercept_index is not None:
+        table = table.drop(index=result.design.intercept_index)
+    prefix = "odds_ratio" if odds_ratio else "conf"
+    centre = table["odds_ratio" if odds_ratio else "coef"].to_numpy()
+    low = table[f"{prefix}_low"].to_numpy()
+    high = table[f"{prefix}_high"].to_numpy()
+    rows = np.arange(len(table))[::-1]
+    figure = Figure(figsize=(_SIZE[0], 1.2 + 0.4 * len(table)), layout="constrained")
+    axes = figure.add_subplot()
+    axes.errorbar(centre, rows, xerr=[centre - low, high - centre], fmt="o", capsize=3)
+    axes.axvline(1.0 if odds_ratio else 0.0, color="grey", linestyle=":")
+    if odds_ratio:
+        axes.set_xscale("log")
+    axes.set_yticks(rows, table["term"].tolist())
+    label = "Odds ratio" if odds_ratio else "Coefficient"
+    axes.set(xlabel=f"{label} with {level:.0%} Wald interval")
+    return figure
