@@ -1,0 +1,63 @@
+"""Every figure: a Figure with labelled axes that draws the library's own numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from numpy.testing import assert_allclose
+
+import logitfit
+from logitfit import plots
+from tests.conftest import PENGUIN_FORMULA
+
+
+@pytest.fixture(scope="module")
+def result(penguins: pd.DataFrame) -> logitfit.LogitResult:
+    return logitfit.fit(PENGUIN_FORMULA, penguins, missing="drop")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "plot_roc",
+        "plot_calibration",
+        "plot_binned_residuals",
+        "plot_influence",
+        "plot_leverage",
+        "plot_coefficients",
+    ],  # fmt: skip
+)
+def test_figure_has_labelled_axes_and_renders(
+    result: logitfit.LogitResult, name: str, tmp_path
+) -> None:
+    figure = getattr(plots, name)(result)
+    assert isinstance(figure, Figure)
+    axes = figure.axes[0]
+    assert axes.get_xlabel() and (axes.get_ylabel() or name == "plot_coefficients")
+    figure.savefig(tmp_path / f"{name}.png")
+    assert (tmp_path / f"{name}.png").stat().st_size > 5_000
+
+
+def test_roc_plot_draws_the_roc_curve(result: logitfit.LogitResult) -> None:
+    line = plots.plot_roc(result).axes[0].lines[0]
+    curve = logitfit.roc_curve(result)
+    assert_allclose(line.get_xdata(), curve["false_positive_rate"])
+    assert_allclose(line.get_ydata(), curve["true_positive_rate"])
+    assert f"{logitfit.auc(result).auc:.3f}" in line.get_label()
+
+
+def test_calibration_and_influence_plots_draw_library_numbers(result: logitfit.LogitResult) -> None:
+    line = plots.plot_calibration(result).axes[0].lines[1]
+    table = logitfit.calibration(result).table
+    assert_allclose(line.get_ydata(), table["observed_rate"])
+    points = plots.plot_influence(result).axes[0].collections[0].get_offsets()
+    patterns = logitfit.covariate_patterns(result).table
+    assert_allclose(np.asarray(points), patterns[["fitted", "delta_chi2"]].to_numpy())
+
+
+def test_coefficient_plot_lists_terms_without_intercept(result: logitfit.LogitResult) -> None:
+    axes = plots.plot_coefficients(result).axes[0]
+    labels = [tick.get_text() for tick in axes.get_yticklabels()]
+    assert labels == list(result.names[1:])  # first term at the top
