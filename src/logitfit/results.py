@@ -356,27 +356,9 @@ class LogitResult:
             odds_ratio_low, odds_ratio_high`` and ``diverges`` (``"+inf"``/``"-inf"`` for a
             coefficient whose estimate is infinite because of separation, else ``""``).
         """
-        interval = self.conf_int(level)
-        directions = self.separation.directions if self.separation is not None else {}
-        with np.errstate(over="ignore"):  # an infinite odds-ratio bound is the honest value
-            odds_low, odds_high = np.exp(interval.to_numpy()).T
-        return pd.DataFrame(
-            {
-                "term": self.names,
-                "coef": self.coef.to_numpy(),
-                "std_error": self.std_errors.to_numpy(),
-                "z": self.z.to_numpy(),
-                "p_value": self.p_values.to_numpy(),
-                "conf_low": interval["lower"].to_numpy(),
-                "conf_high": interval["upper"].to_numpy(),
-                "odds_ratio": self.odds_ratios.to_numpy(),
-                "odds_ratio_low": odds_low,
-                "odds_ratio_high": odds_high,
-                "diverges": [
-                    {1: "+inf", -1: "-inf"}.get(directions.get(name, 0), "") for name in self.names
-                ],
-            }
-        )
+        from logitfit.summary import coefficient_table
+
+        return coefficient_table(self, level)
 
     def summary(self, level: float = 0.95) -> str:
         """Readable text summary in the spirit of R's ``summary.glm`` and statsmodels.

@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
 
-__all__ = ["format_p_value", "format_summary", "result_to_dict"]
+__all__ = ["coefficient_table", "format_p_value", "format_summary", "result_to_dict"]
 
 _WIDTH = 78
 
@@ -183,3 +184,39 @@ def result_to_dict(result: LogitResult, level: float = 0.95) -> dict[str, Any]:
             "covariance": result.covariance.describe(),
         },
     }
+
+
+def coefficient_table(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
+    """Return the tidy coefficient table behind :meth:`LogitResult.to_frame`.
+
+    Parameters
+    ----------
+    result : LogitResult
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    interval = result.conf_int(level)
+    directions = result.separation.directions if result.separation is not None else {}
+    with np.errstate(over="ignore"):  # an infinite odds-ratio bound is the honest value
+        odds_low, odds_high = np.exp(interval.to_numpy()).T
+    return pd.DataFrame(
+        {
+            "term": result.names,
+            "coef": result.coef.to_numpy(),
+            "std_error": result.std_errors.to_numpy(),
+            "z": result.z.to_numpy(),
+            "p_value": result.p_values.to_numpy(),
+            "conf_low": interval["lower"].to_numpy(),
+            "conf_high": interval["upper"].to_numpy(),
+            "odds_ratio": result.odds_ratios.to_numpy(),
+            "odds_ratio_low": odds_low,
+            "odds_ratio_high": odds_high,
+            "diverges": [
+                {1: "+inf", -1: "-inf"}.get(directions.get(name, 0), "") for name in result.names
+            ],
+        }
+    )
