@@ -167,3 +167,14 @@ def test_predicted_probability_intervals_match_statsmodels(result: logitfit.Logi
     assert (ours["lower"] < ours["probability"]).all() and (
         ours["probability"] < ours["upper"]
     ).all()
+
+
+def test_lr_tests_by_term_on_badly_scaled_predictors(penguins: pd.DataFrame) -> None:
+    """Grams and millimetres side by side: each reduced model is refitted from a neutral start."""
+    fitted = logitfit.fit(PENGUIN_FORMULA, penguins, missing="drop")
+    table = logitfit.lr_tests_by_term(fitted).set_index("term")
+    X, y = fitted.design.X, fitted.design.successes
+    full = sm.Logit(y, X).fit(disp=0, method="newton", tol=1e-12)
+    for term, drop in (("bill_length_mm", [1]), ("body_mass_g", [4]), ("C(species)", [5, 6])):
+        reduced = sm.Logit(y, np.delete(X, drop, axis=1)).fit(disp=0, method="newton", tol=1e-12)
+        assert_allclose(table.loc[term, "lr_stat"], 2 * (full.llf - reduced.llf), rtol=RTOL)

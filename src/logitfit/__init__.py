@@ -50,6 +50,7 @@ from logitfit.inference import (
     pseudo_r2,
     wald_tests_by_term,
 )
+from logitfit.io import read_table
 from logitfit.results import LogitResult
 from logitfit.separation import Separation, detect_separation
 
@@ -97,6 +98,7 @@ __all__ = [
     "marginal_effects",
     "profile_conf_int",
     "pseudo_r2",
+    "read_table",
     "risk_groups",
     "roc_curve",
     "sensitivity_specificity",

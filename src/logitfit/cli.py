@@ -14,35 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import pandas as pd
-
 from logitfit.exceptions import LogitfitError
 from logitfit.fit import fit
+from logitfit.io import read_table
 from logitfit.results import LogitResult
 
 __all__ = ["main"]
 
 
 class CommandError(LogitfitError):
-    """A problem with the command line itself (file not found, output exists)."""
-
-
-def _read_table(path: str) -> pd.DataFrame:
-    """Read a CSV, or a Parquet file when the name says so (needs pyarrow)."""
-    file = Path(path)
-    if not file.is_file():
-        raise CommandError(f"No such data file: {path}")
-    if file.suffix.lower() in (".parquet", ".pq"):
-        try:
-            return pd.read_parquet(file)
-        except ImportError as error:
-            raise CommandError(
-                "Reading Parquet needs pyarrow: pip install pyarrow (or convert to CSV)."
-            ) from error
-    try:
-        return pd.read_csv(file)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-        raise CommandError(f"Cannot read {path} as CSV: {error}".splitlines()[0]) from error
+    """A problem with the command line itself (an output file exists)."""
 
 
 def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,11 +60,47 @@ def _build_parser() -> argparse.ArgumentParser:
     check_parser = commands.add_parser("check", help="cross-check a fit against statsmodels")
     _add_model_arguments(check_parser)
     check_parser.add_argument("--rtol", type=float, default=1e-8, help="relative tolerance")
+    report = commands.add_parser(
+        "report",
+        help="render the reports (no DATA: both reports on the bundled penguins data)",
+    )
+    report.add_argument("data", nargs="?", help="CSV or Parquet file for the diagnostics report")
+    report.add_argument("--formula", "-f", help="model formula (required with DATA)")
+    report.add_argument("--weights", help="column of frequency weights")
+    report.add_argument("--cutoff", type=float, default=0.5, help="classification cutoff")
+    report.add_argument("--drop-missing", action="store_true", help="drop incomplete rows")
+    report.add_argument("--title", help="title of the diagnostics report")
+    report.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf")
+    report.add_argument("--output-dir", default="_output", help="folder for the outputs")
+    report.add_argument(
+        "--engine", choices=("auto", "builtin", "quarto"), default="auto", help="renderer"
+    )
+    report.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     return parser
 
 
+def _report(args: argparse.Namespace) -> int:
+    from logitfit.reporting import render_report  # the report stack loads only when needed
+
+    written = render_report(
+        args.data,
+        formula=args.formula,
+        weights=args.weights,
+        cutoff=args.cutoff,
+        missing="drop" if args.drop_missing else "raise",
+        title=args.title,
+        formats=[f.strip() for f in args.format.split(",") if f.strip()],
+        output_dir=args.output_dir,
+        engine=args.engine,
+        overwrite=args.overwrite,
+    )
+    for path in written:
+        print(path)
+    return 0
+
+
 def _fit(args: argparse.Namespace) -> LogitResult:
-    data = _read_table(args.data)
+    data = read_table(args.data)
     return fit(
         args.formula,
         data,
@@ -134,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     warnings.showwarning = _show_warning
     try:
+        if args.command == "report":
+            return _report(args)
         result = _fit(args)
         if args.command == "fit":
             if args.json is not None:

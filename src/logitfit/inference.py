@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, stats
+from scipy.special import logit
 
 from logitfit._linalg import cholesky_lower, inverse_spd, solve_spd
 from logitfit.design import Design
-from logitfit.exceptions import DataError
+from logitfit.exceptions import ConvergenceError, DataError
 from logitfit.model import evaluate, linear_predictor, probabilities, row_blocks
 from logitfit.solvers import newton
 
@@ -58,7 +59,7 @@ class LRTest:
     p_value: float
 
 
-def _reduced_deviance(design: Design, drop: list[int], start: NDArray[np.float64]) -> float:
+def _reduced_deviance(design: Design, drop: list[int]) -> float:
     """Deviance of the model refitted without the columns ``drop`` (offset kept)."""
     keep = [j for j in range(design.n_params) if j not in drop]
     index = design.intercept_index
@@ -68,7 +69,17 @@ def _reduced_deviance(design: Design, drop: list[int], start: NDArray[np.float64
         names=tuple(design.names[j] for j in keep),
         intercept_index=None if index is None or index in drop else keep.index(index),
     )
-    solution = newton(lambda c, h: evaluate(c, reduced, h), start[keep])
+    # Start where the full fit starts (zero slopes, intercept at the logit of the event rate):
+    # the full estimate without the dropped columns can sit far from the reduced optimum.
+    initial = np.zeros(len(keep))
+    if reduced.intercept_index is not None:
+        initial[reduced.intercept_index] = logit(design.n_events / design.n_trials)
+    solution = newton(lambda c, h: evaluate(c, reduced, h), initial)
+    if not solution.converged:
+        raise ConvergenceError(
+            f"The model without {', '.join(design.names[j] for j in drop)} did not converge "
+            f"({solution.message}); its likelihood-ratio test is not available."
+        )
     return solution.evaluation.deviance
 
 
@@ -100,9 +111,8 @@ def lr_tests_by_term(result: LogitResult) -> pd.DataFrame:
         ``p_value``.
     """
     rows = []
-    coef = result.coef.to_numpy()
     for term, indices in _term_indices(result):
-        deviance = _reduced_deviance(result.design, indices, coef)
+        deviance = _reduced_deviance(result.design, indices)
         statistic = max(deviance - result.deviance, 0.0)
         rows.append(
             {

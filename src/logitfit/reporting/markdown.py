@@ -1,0 +1,137 @@
+"""Turn an executed document into one Markdown text, resolving Quarto's cross-references.
+
+Figures (cells labelled ``fig-*`` with ``fig-cap``), tables (``tbl-*`` with ``tbl-cap``) and
+equations (``$$ ... $$ {#eq-*}``) are numbered in order of appearance, their captions prefixed
+"Figure N:" / "Table N:" and equations suffixed "(N)", and every ``@fig-*``, ``@tbl-*`` and
+``@eq-*`` becomes a link "Figure N", "Table N", "Equation N", as Quarto writes them.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+from typing import Any
+
+from logitfit.reporting.qmd import Cell, Document, Markdown, ReportError
+
+__all__ = ["assemble"]
+
+_EQUATION = re.compile(r"\$\$(.+?)\$\$\s*\{#(eq-[\w-]+)\}", re.DOTALL)
+_REFERENCE = re.compile(r"@((?:fig|tbl|eq)-[\w-]+)")
+_KINDS = {"fig": "Figure", "tbl": "Table", "eq": "Equation"}
+
+
+def _number_labels(document: Document) -> dict[str, int]:
+    counters = {"fig": 0, "tbl": 0, "eq": 0}
+    numbers: dict[str, int] = {}
+    for block in document.blocks:
+        found = (
+            [m.group(2) for m in _EQUATION.finditer(block.text)]
+            if isinstance(block, Markdown)
+            else [str(block.options["label"])]
+            if "label" in block.options
+            else []
+        )
+        for label in found:
+            kind = label.split("-", 1)[0]
+            if kind not in counters:
+                continue
+            if label in numbers:
+                raise ReportError(f"{document.path.name}: the label {label} is used twice.")
+            counters[kind] += 1
+            numbers[label] = counters[kind]
+    return numbers
+
+
+def _resolve(text: str, numbers: dict[str, int], where: str) -> str:
+    def link(match: re.Match[str]) -> str:
+        label = match.group(1)
+        if label not in numbers:
+            raise ReportError(f"{where}: @{label} refers to no figure, table or equation.")
+        return f"[{_KINDS[label.split('-', 1)[0]]} {numbers[label]}](#{label})"
+
+    def equation(match: re.Match[str]) -> str:
+        body, label = match.group(1).strip(), match.group(2)
+        return f"[]{{#{label}}}\n$$ {body} \\qquad ({numbers[label]}) $$"
+
+    return _REFERENCE.sub(link, _EQUATION.sub(equation, text))
+
+
+def _cell_markdown(
+    cell: Cell,
+    outputs: list[dict[str, Any]],
+    numbers: dict[str, int],
+    figure_dir: Path,
+    defaults: dict[str, Any],
+) -> str:
+    options = {**defaults, **cell.options}
+    parts: list[str] = []
+    if options.get("echo", True):
+        code = "\n".join(line for line in cell.source.splitlines() if not line.startswith("#|"))
+        parts.append(f"```python\n{code.strip()}\n```")
+    label = str(options.get("label", ""))
+    images = 0
+    for output in outputs:
+        kind = output["output_type"]
+        if kind == "stream":
+            if output["name"] == "stdout" or options.get("warning", True):
+                parts.append(f"```\n{output['text'].rstrip()}\n```")
+            continue
+        data = output.get("data", {})
+        if "text/markdown" in data:
+            parts.append(data["text/markdown"])
+        elif "image/png" in data:
+            images += 1
+            name = f"{label or 'figure'}-{len(list(figure_dir.iterdir())) + 1}.png"
+            (figure_dir / name).write_bytes(base64.b64decode(data["image/png"]))
+            if label.startswith("fig-"):
+                caption = f"Figure {numbers[label]}: {options.get('fig-cap', '')}"
+                parts.append(f"![{caption}]({figure_dir.name}/{name}){{#{label} width=85%}}")
+            else:
+                parts.append(f"![]({figure_dir.name}/{name}){{width=85%}}")
+        elif "text/plain" in data and kind == "display_data":
+            parts.append(f"```\n{data['text/plain']}\n```")
+    if label.startswith("fig-") and images != 1:
+        raise ReportError(f"cell at line {cell.line}: {label} must produce exactly one image.")
+    body = "\n\n".join(parts)
+    if label.startswith("tbl-"):
+        caption = f"Table {numbers[label]}: {options.get('tbl-cap', '')}"
+        body = f"::: {{#{label}}}\n\n{body}\n\n: {caption}\n\n:::"
+    return body
+
+
+def assemble(
+    document: Document,
+    outputs: list[list[dict[str, Any]]],
+    figure_dir: Path,
+    defaults: dict[str, Any],
+) -> str:
+    """Return the whole document as Markdown, with figures written to ``figure_dir``.
+
+    Parameters
+    ----------
+    document : Document
+    outputs : list of list of dict
+        Outputs of each cell, from :func:`logitfit.reporting.execute.execute`.
+    figure_dir : pathlib.Path
+        Folder (next to the Markdown) for the figure files.
+    defaults : dict
+        Document-wide cell options (``execute`` in ``_quarto.yml`` and the front matter).
+
+    Returns
+    -------
+    str
+    """
+    numbers = _number_labels(document)
+    figure_dir.mkdir(parents=True, exist_ok=True)
+    cells = iter(outputs)
+    pieces = []
+    for block in document.blocks:
+        if isinstance(block, Markdown):
+            where = f"{document.path.name}:{block.line}"
+            pieces.append(_resolve(block.text, numbers, where))
+        else:
+            text = _cell_markdown(block, next(cells), numbers, figure_dir, defaults)
+            pieces.append(_resolve(text, numbers, f"{document.path.name}:{block.line}"))
+    return "\n\n".join(pieces) + "\n"

@@ -1,0 +1,212 @@
+"""Render logitfit's Quarto reports to HTML and PDF, with Quarto or the built-in engine.
+
+Outputs are written atomically: every report and format is rendered in a temporary folder inside
+the output folder and moved into place only when all succeeded, so a failing cell or a bad
+parameter leaves nothing behind, and an existing file is replaced only with ``overwrite=True``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from logitfit.design import design_from_formula
+from logitfit.io import read_table
+from logitfit.reporting.convert import to_html, to_pdf
+from logitfit.reporting.execute import execute
+from logitfit.reporting.markdown import assemble
+from logitfit.reporting.qmd import ReportError, read_qmd
+
+__all__ = ["BUNDLED_FORMULA", "bundled_data", "render_report"]
+
+#: The example model of the bundled Palmer penguins data.
+BUNDLED_FORMULA = (
+    "sex ~ bill_length_mm + bill_depth_mm + flipper_length_mm + body_mass_g + C(species)"
+)
+FORMATS = ("html", "pdf")
+_TOP_KEYS = {"title", "subtitle", "author", "date", "format", "execute", "jupyter", "project"}
+
+
+def _project_root() -> Path:
+    """Return the folder holding ``_quarto.yml``, ``reports/`` and ``data/``.
+
+    A source checkout (editable install) has them at the repository root; a wheel carries a
+    copy in ``logitfit/_project`` (see ``pyproject.toml``).
+    """
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[3], here.parents[1] / "_project"):
+        if (candidate / "_quarto.yml").is_file() and (candidate / "reports").is_dir():
+            return candidate
+    raise ReportError("Cannot find logitfit's report sources (_quarto.yml and reports/).")
+
+
+def bundled_data() -> Path:
+    """Return the path of the bundled example data (Palmer penguins)."""
+    return _project_root() / "data" / "penguins.csv"
+
+
+def _options(root: Path, front_matter: dict[str, Any], where: str) -> dict[str, Any]:
+    """Merge ``_quarto.yml`` with a document's front matter, refusing what we cannot honour."""
+    project = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    merged = {**project, **front_matter}
+    unknown = sorted(set(merged) - _TOP_KEYS)
+    if unknown:
+        raise ReportError(f"{where}: option(s) {', '.join(unknown)} are not supported.")
+    html = (merged.get("format") or {}).get("html") or {}
+    if html.get("html-math-method", "mathml") != "mathml" or not html.get("embed-resources", True):
+        raise ReportError(f"{where}: the built-in engine writes MathML into self-contained pages.")
+    return merged
+
+
+def _render_builtin(
+    qmd: Path, parameters: dict[str, Any], title: str | None, formats: Sequence[str], work: Path
+) -> dict[str, Path]:
+    """Execute the document once and convert it to every requested format."""
+    root = _project_root()
+    document = read_qmd(qmd)
+    options = _options(root, document.front_matter, qmd.name)
+    outputs = execute(document, parameters)
+    scratch = work / f".{qmd.stem}"
+    markdown = assemble(document, outputs, scratch / "figures", options.get("execute") or {})
+    metadata = {key: options.get(key) for key in ("title", "subtitle", "author", "date")}
+    metadata = {key: str(value) for key, value in metadata.items() if value is not None}
+    if title is not None:
+        metadata["title"] = title
+    written = {}
+    for fmt in formats:
+        target = work / f"{qmd.stem}.{fmt}"
+        (to_html if fmt == "html" else to_pdf)(markdown, metadata, scratch, target)
+        written[fmt] = target
+    shutil.rmtree(scratch)
+    return written
+
+
+def _render_quarto(
+    qmd: Path, parameters: dict[str, Any], title: str | None, formats: Sequence[str], work: Path
+) -> dict[str, Path]:
+    """Render with the Quarto CLI (1.10): ``-P`` parameters need papermill in the kernel."""
+    executable = shutil.which("quarto")
+    if executable is None:
+        raise ReportError("The quarto command is not on PATH; use engine='builtin'.")
+    if parameters and importlib.util.find_spec("papermill") is None:
+        raise ReportError("Quarto passes parameters through papermill: pip install papermill.")
+    written = {}
+    for fmt in formats:
+        command = [executable, "render", str(qmd), "--to", "html" if fmt == "html" else "typst"]
+        command += ["--output-dir", str(work)]
+        for name, value in parameters.items():
+            command += ["-P", f"{name}:{value}"]
+        if title is not None:
+            command += ["-M", f"title:{title}"]
+        # Quarto picks its Python from QUARTO_PYTHON: make it this interpreter (with logitfit).
+        environment = {**os.environ, "QUARTO_PYTHON": sys.executable}
+        done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+        if done.returncode != 0:
+            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-5:])
+            raise ReportError(f"quarto render {qmd.name} --to {fmt} failed:\n{tail}")
+        written[fmt] = work / f"{qmd.stem}.{fmt}"
+    return written
+
+
+def render_report(
+    data: str | Path | None = None,
+    *,
+    formula: str | None = None,
+    weights: str | None = None,
+    cutoff: float = 0.5,
+    missing: str = "raise",
+    title: str | None = None,
+    formats: Sequence[str] = FORMATS,
+    output_dir: str | Path = "_output",
+    engine: str = "auto",
+    overwrite: bool = False,
+) -> list[Path]:
+    """Render the reports to HTML and/or PDF.
+
+    With no ``data``, both reports (``derivation`` and ``diagnostics``) are rendered on the
+    bundled penguins data with its example model (rows with missing values dropped, and said
+    so in the report). With ``data``, the diagnostics report is rendered for that file.
+
+    Parameters
+    ----------
+    data : str or pathlib.Path, optional
+        CSV (or Parquet) file, relative to the current directory or absolute.
+    formula : str, optional
+        Model formula; required with ``data``.
+    weights : str, optional
+        Column of frequency weights.
+    cutoff : float
+        Probability cutoff of the classification table.
+    missing : {"raise", "drop"}
+        What to do with rows holding missing values.
+    title : str, optional
+        Title of the diagnostics report.
+    formats : sequence of {"html", "pdf"}
+        Output formats.
+    output_dir : str or pathlib.Path
+        Folder for the outputs (created if needed).
+    engine : {"auto", "builtin", "quarto"}
+        ``auto`` uses the Quarto CLI when it is on PATH, else the built-in engine.
+    overwrite : bool
+        Replace existing output files.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise ReportError(f"Formats must be among html, pdf; got {', '.join(formats) or 'none'}.")
+    if engine not in ("auto", "builtin", "quarto"):
+        raise ReportError(f"engine must be auto, builtin or quarto; got {engine!r}.")
+    use_quarto = engine == "quarto" or (engine == "auto" and shutil.which("quarto") is not None)
+    reports_dir = _project_root() / "reports"
+    if data is None:
+        source = bundled_data()
+        formula, missing, suffix = formula or BUNDLED_FORMULA, "drop", ""
+        names = ["derivation", "diagnostics"]
+    else:
+        if formula is None:
+            raise ReportError("A formula is needed to report on your data: --formula 'y ~ x'.")
+        source, suffix, names = Path(data).resolve(), f"-{Path(data).stem}", ["diagnostics"]
+    # Fail fast, with the library's own message, before any kernel starts.
+    design_from_formula(formula, read_table(source), weights=weights, missing=missing)  # type: ignore[arg-type]
+    parameters: dict[str, dict[str, Any]] = {
+        "derivation": {"data": str(source)},
+        "diagnostics": {
+            "data": str(source),
+            "formula": formula,
+            "cutoff": cutoff,
+            "missing": missing,
+            **({"weights": weights} if weights is not None else {}),
+        },
+    }
+    output = Path(output_dir).resolve()
+    targets = {(n, f): output / f"{n}{suffix}.{f}" for n in names for f in formats}
+    existing = [str(p) for p in targets.values() if p.exists()]
+    if existing and not overwrite:
+        raise ReportError(f"{', '.join(existing)} already exist; pass overwrite=True to replace.")
+    output.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".render-", dir=output))
+    try:
+        rendered: dict[tuple[str, str], Path] = {}
+        for name in names:
+            render = _render_quarto if use_quarto else _render_builtin
+            doc_title = title if name == "diagnostics" else None
+            files = render(reports_dir / f"{name}.qmd", parameters[name], doc_title, formats, work)
+            rendered.update({(name, fmt): path for fmt, path in files.items()})
+        for key, target in targets.items():
+            os.replace(rendered[key], target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return list(targets.values())
