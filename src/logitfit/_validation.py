@@ -21,7 +21,6 @@ from logitfit.exceptions import (
     OutcomeError,
     RankDeficiencyError,
 )
-from logitfit.model import weighted_gram
 
 if TYPE_CHECKING:
     from logitfit.design import Design
@@ -264,29 +263,34 @@ def enough_rows(design: Design) -> None:
         )
 
 
-def full_rank(design: Design) -> None:
-    """Raise RankDeficiencyError naming constant or aliased columns of the design."""
-    used = design.weights > 0
-    if design.intercept_index is not None:
-        X = design.X[used]
-        constant = [
-            name
-            for j, name in enumerate(design.names)
-            if j != design.intercept_index and np.all(X[:, j] == X[0, j])
-        ]
-        if constant:
-            raise RankDeficiencyError(
-                f"Column(s) {list_names(constant)} take a single value in every row, so they "
-                "cannot be told apart from the intercept. Remove them from the model."
-            )
-    aliased = find_aliased_columns(weighted_gram(design.X, design.weights), design.names)
-    if aliased:
-        equations = "; ".join(column.describe() for column in aliased)
+def full_rank(design: Design, gram: NDArray[np.float64]) -> None:
+    """Raise RankDeficiencyError naming constant or aliased columns of the design.
+
+    Parameters
+    ----------
+    design : Design
+    gram : ndarray of shape (p, p)
+        ``X^T D X`` for any positive diagonal ``D`` over the rows with positive weight (the
+        Hessian at the starting point will do): it has the null space of the design itself.
+    """
+    aliased = find_aliased_columns(gram, design.names)
+    if not aliased:
+        return
+    intercept = None if design.intercept_index is None else design.names[design.intercept_index]
+    constant = [
+        c.name for c in aliased if intercept is not None and set(c.combination) == {intercept}
+    ]
+    if constant:
         raise RankDeficiencyError(
-            f"The design matrix is rank deficient: {list_names(c.name for c in aliased)} "
-            f"{'is a linear combination' if len(aliased) == 1 else 'are linear combinations'} "
-            f"of earlier columns ({equations}). Remove the redundant column(s) from the model."
+            f"Column(s) {list_names(constant)} take a single value in every row, so they "
+            "cannot be told apart from the intercept. Remove them from the model."
         )
+    equations = "; ".join(column.describe() for column in aliased)
+    raise RankDeficiencyError(
+        f"The design matrix is rank deficient: {list_names(c.name for c in aliased)} "
+        f"{'is a linear combination' if len(aliased) == 1 else 'are linear combinations'} "
+        f"of earlier columns ({equations}). Remove the redundant column(s) from the model."
+    )
 
 
 def per_row_column(

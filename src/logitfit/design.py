@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -21,6 +22,7 @@ from scipy.special import gammaln, xlogy
 
 from logitfit import _validation as check
 from logitfit.exceptions import DataError, FormulaError
+from logitfit.model import row_blocks
 
 __all__ = ["Design", "design_from_arrays", "design_from_formula", "new_rows"]
 
@@ -109,7 +111,7 @@ class Design:
         """True when every row is a single Bernoulli trial."""
         return bool(np.all(self.trials == 1.0))
 
-    @property
+    @cached_property
     def loglik_constant(self) -> float:
         """Sum of ``w * log C(m, y)``: the part of the binomial log-likelihood free of parameters.
 
@@ -123,7 +125,7 @@ class Design:
         )
         return float(self.weights @ log_choose)
 
-    @property
+    @cached_property
     def saturated_kernel(self) -> float:
         """Log-likelihood kernel of the saturated model (``mu = y / m``); zero for binary data."""
         failures = self.trials - self.successes
@@ -271,6 +273,33 @@ def design_from_arrays(
     -------
     Design
     """
+    fast = _numeric_matrix(X, names, intercept)
+    if fast is not None and _complete(y, weights, offset, trials):
+        matrix, col_names = fast
+        for role, vector in (
+            ("y", y),
+            ("weights", weights),
+            ("offset", offset),
+            ("trials", trials),
+        ):
+            if vector is not None:
+                check.same_length(np.asarray(vector).reshape(-1), matrix.shape[0], role)
+        return _assemble(
+            X=matrix,
+            raw_outcome=y if isinstance(y, pd.Series) else pd.Series(np.asarray(y)),
+            names=col_names,
+            response=str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y",
+            intercept_index=0 if intercept else None,
+            row_labels=pd.RangeIndex(matrix.shape[0]),
+            weights=None if weights is None else check.numeric_vector(weights, "weights"),
+            offset=None if offset is None else check.numeric_vector(offset, "offset"),
+            trials=None if trials is None else check.numeric_vector(trials, "trials"),
+            event=event,
+            dropped=(),
+            model_spec=None,
+            formula=None,
+            terms=tuple((name, (name,)) for name in col_names),
+        )
     frame = check.predictor_frame(X, names)
     outcome = (
         y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel() if np.ndim(y) else y)
@@ -310,6 +339,51 @@ def design_from_arrays(
         formula=None,
         terms=tuple((name, (name,)) for name in col_names),
     )
+
+
+def _numeric_matrix(
+    X: ArrayLike, names: Sequence[str] | None, intercept: bool
+) -> tuple[NDArray[np.float64], tuple[str, ...]] | None:
+    """Build the design of a complete numeric ndarray with at most one copy, else return None.
+
+    None sends the input down the general path, where DataFrames, non-numeric or non-finite
+    values and bad shapes get their messages. A C-contiguous float64 array without an added
+    intercept is used as it is (no copy); with an intercept, one (n, k + 1) array is allocated
+    and filled.
+    """
+    if not isinstance(X, np.ndarray) or X.dtype.kind not in "fiu" or X.ndim not in (1, 2):
+        return None
+    values = X.reshape(-1, 1) if X.ndim == 1 else X
+    n_rows, n_cols = values.shape
+    if n_rows == 0 or (names is not None and len(names) != n_cols):
+        return None
+    col_names = (
+        tuple(str(n) for n in names)
+        if names is not None
+        else tuple(f"x{j + 1}" for j in range(n_cols))
+    )
+    if len(set(col_names)) != n_cols:
+        return None
+    for block in row_blocks(n_rows, n_cols):
+        if not np.isfinite(values[block]).all():
+            return None
+    if not intercept:
+        return np.ascontiguousarray(values, dtype=np.float64), col_names
+    matrix = np.empty((n_rows, n_cols + 1))
+    matrix[:, 0] = 1.0
+    matrix[:, 1:] = values
+    return matrix, ("Intercept", *col_names)
+
+
+def _complete(*vectors: ArrayLike | None) -> bool:
+    """Tell whether every given per-row vector is numeric and finite (else: the general path)."""
+    for vector in vectors:
+        if vector is None:
+            continue
+        values = np.asarray(vector)
+        if values.dtype.kind not in "fiub" or not np.isfinite(values.astype(np.float64)).all():
+            return False
+    return True
 
 
 def _assemble(
@@ -355,7 +429,7 @@ def _assemble(
     )
     check.enough_rows(design)
     check.outcome_varies(design)
-    check.full_rank(design)
+    # Collinearity is checked by the fit, on the Hessian at the starting point (one pass fewer).
     return design
 
 

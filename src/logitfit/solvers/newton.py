@@ -31,8 +31,8 @@ __all__ = ["MAX_HALVINGS", "newton"]
 
 MAX_HALVINGS = 30
 
-# Below this decrement the iterate is within 1e-6 standard errors of the optimum; if round-off
-# then prevents any step from lowering the deviance, the estimate is as good as float64 allows.
+# Below this decrement the iterate is within 1e-6 standard errors of the optimum, and the
+# deviance decrease a step promises (decrement / 2) is lost in the deviance's rounding.
 _FLOOR_DECREMENT = 1e-12
 
 
@@ -54,6 +54,7 @@ def newton(
     max_iter: int = 50,
     tol_deviance: float = 1e-10,
     tol_gradient: float = 1e-20,
+    first: Evaluation | None = None,
 ) -> SolverResult:
     """Minimise half the deviance by Newton-Raphson with step halving.
 
@@ -69,6 +70,8 @@ def newton(
         Tolerance on the relative change in deviance.
     tol_gradient : float
         Tolerance on the Newton decrement ``g^T H^{-1} g``.
+    first : Evaluation, optional
+        The objective at ``start`` (with its Hessian), if the caller has it already.
 
     Returns
     -------
@@ -76,7 +79,7 @@ def newton(
         With ``evaluation.hessian`` at the returned coefficients.
     """
     coef = np.array(start, dtype=np.float64)
-    current = objective(coef, True)
+    current = first if first is not None and first.hessian is not None else objective(coef, True)
     history = [current.deviance]
     change = float("inf")
     previous: tuple[NDArray[np.float64], Evaluation] | None = None
@@ -104,7 +107,12 @@ def newton(
         for _ in range(MAX_HALVINGS + 1):
             trial_coef = coef - scale * step
             trial = objective(trial_coef, True)
-            if np.isfinite(trial.deviance) and trial.deviance <= current.deviance * (1 + 1e-15):
+            # Close to the optimum the predicted decrease, decrement / 2, is below the rounding
+            # of the deviance itself, so a comparison of deviances says nothing: take the full
+            # step (the quadratic model is then accurate to far below the tolerances).
+            close = decrement <= _FLOOR_DECREMENT
+            lower = trial.deviance <= current.deviance * (1 + 1e-15)
+            if np.isfinite(trial.deviance) and (lower or close):
                 break
             scale /= 2.0
         else:
