@@ -91,22 +91,32 @@ class Design:
         """Number of coefficients."""
         return int(self.X.shape[1])
 
-    @property
+    @cached_property
     def n_obs(self) -> float:
         """Number of (binomial) observations: the sum of frequency weights."""
         return float(self.weights.sum())
 
-    @property
+    @cached_property
     def n_trials(self) -> float:
         """Total number of Bernoulli trials, ``sum(weights * trials)``."""
         return float(self.weights @ self.trials)
 
-    @property
+    @cached_property
     def n_events(self) -> float:
         """Total number of events, ``sum(weights * successes)``."""
         return float(self.weights @ self.successes)
 
-    @property
+    @cached_property
+    def unit_weights(self) -> bool:
+        """True when every frequency weight is 1."""
+        return bool(np.all(self.weights == 1.0))
+
+    @cached_property
+    def has_offset(self) -> bool:
+        """True when some offset is non-zero."""
+        return bool(np.any(self.offset != 0.0))
+
+    @cached_property
     def is_binary(self) -> bool:
         """True when every row is a single Bernoulli trial."""
         return bool(np.all(self.trials == 1.0))
@@ -118,6 +128,8 @@ class Design:
         Zero for binary data. Included in the log-likelihood (hence AIC and BIC) as R's
         ``logLik.glm`` and statsmodels' ``GLM(Binomial)`` do.
         """
+        if self.is_binary:  # C(1, 0) = C(1, 1) = 1
+            return 0.0
         log_choose = (
             gammaln(self.trials + 1.0)
             - gammaln(self.successes + 1.0)
@@ -128,6 +140,8 @@ class Design:
     @cached_property
     def saturated_kernel(self) -> float:
         """Log-likelihood kernel of the saturated model (``mu = y / m``); zero for binary data."""
+        if self.is_binary:  # y log y + (1 - y) log(1 - y) = 0 for y in {0, 1}
+            return 0.0
         failures = self.trials - self.successes
         per_row = xlogy(self.successes, self.successes / self.trials) + xlogy(
             failures, failures / self.trials
