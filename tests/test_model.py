@@ -114,3 +114,16 @@ def test_blocked_sums_equal_whole_matrix_sums(n_rows: int, seed: int) -> None:
     assert_allclose(blocked.gradient, whole.gradient, rtol=1e-10, atol=1e-10)
     assert_allclose(blocked.hessian, whole.hessian, rtol=1e-10, atol=1e-10)
     assert_allclose(blocked.deviance, whole.deviance, rtol=1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-1e308, 1e308, allow_nan=False), min_size=1, max_size=50))
+def test_fast_log_expit_equals_scipy(values: list[float]) -> None:
+    from scipy.special import expit, log_expit
+
+    from logitfit.model import log_expit_and_expit
+
+    eta = np.array(values + [0.0, -745.0, 745.0, -40.0, 40.0, 1e-300, -1e-300])
+    log_mu, mu = log_expit_and_expit(eta)
+    assert_allclose(log_mu, log_expit(eta), rtol=1e-15, atol=1e-300)
+    assert_allclose(mu, expit(eta), rtol=1e-15, atol=1e-300)

