@@ -181,26 +181,18 @@ def _evaluate_rows(
         log_mu, mu = log_expit_and_expit(eta)
         # log(mu) = log_expit(eta) and log(1 - mu) = log_expit(eta) - eta, so the kernel
         # y log mu + (m - y) log(1 - mu) is m log_expit(eta) - (m - y) eta.
-        if binary:
-            per_row = log_mu - (1.0 - successes) * eta
-            residual = successes - mu
-            variance = mu * (1.0 - mu)
-        else:
-            trials = design.trials[block]
-            per_row = trials * log_mu - (trials - successes) * eta
-            residual = successes - trials * mu
-            variance = trials * (mu * (1.0 - mu))
-        # mu * (1 - mu) by subtraction: its absolute error is below 3e-16 per row, which is all
-        # that matters in a sum (a second expit would cost about 10% of a pass).
+        trials = 1.0 if binary else design.trials[block]
+        per_row = trials * log_mu - (trials - successes) * eta
+        residual = successes - trials * mu
+        weights = design.weights[block] if weighted else 1.0
         if weighted:
-            weights = design.weights[block]
-            kernel += float(weights @ per_row)
             residual *= weights
-            variance *= weights
-        else:
-            kernel += float(per_row.sum())
+        kernel += float(np.sum(weights * per_row))
         gradient -= X_block.T @ residual
         if hessian is not None:
+            # mu * (1 - mu) by subtraction: its absolute error is below 3e-16 per row, which
+            # is all that matters in a sum (a second exponential would cost more).
+            variance = (weights * trials) * (mu * (1.0 - mu))
             # (sqrt(W) X)^T (sqrt(W) X): the one block-sized copy of X.
             scaled = X_block * np.sqrt(variance)[:, None]
             hessian += scaled.T @ scaled
