@@ -180,11 +180,12 @@ def test_a_failing_cell_names_its_line_and_leaves_no_output(
     )
     (reports / "diagnostics.qmd").write_text(
         "---\ntitle: broken\n---\n\n```{python}\n#| tags: [parameters]\ndata = ''\n"
-        "formula = ''\ncutoff = 0.5\nmissing = 'raise'\n```\n\n```{python}\nx = 1\n"
+        "formula = ''\ncutoff = 0.5\nmissing = 'raise'\nmethod = 'newton'\n```\n\n```{python}\n"
+        "x = 1\n"
         "raise ValueError('deliberate failure')\n```\n"
     )
     monkeypatch.setattr(render_module, "_project_root", lambda: tmp_path)
-    with pytest.raises(ReportError, match=r"cell 2 \(line 15\) failed: ValueError: deliberate"):
+    with pytest.raises(ReportError, match=r"cell 2 \(line 16\) failed: ValueError: deliberate"):
         render_report(output_dir=tmp_path / "out", engine="builtin")
     assert not any((tmp_path / "out").iterdir())  # derivation rendered fine, but was not kept
 

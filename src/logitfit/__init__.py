@@ -31,6 +31,7 @@ from logitfit.exceptions import (
     RankDeficiencyError,
     SeparationWarning,
 )
+from logitfit.firth import firth_intercept_corrected, firth_tests, penalized_loglik
 from logitfit.fit import fit, fit_arrays, fit_design
 from logitfit.goodness import (
     Calibration,
@@ -87,6 +88,8 @@ __all__ = [
     "design_from_arrays",
     "design_from_formula",
     "detect_separation",
+    "firth_intercept_corrected",
+    "firth_tests",
     "fit",
     "fit_arrays",
     "fit_design",
@@ -96,12 +99,23 @@ __all__ = [
     "lr_test",
     "lr_tests_by_term",
     "marginal_effects",
+    "penalized_loglik",
     "profile_conf_int",
     "pseudo_r2",
     "read_table",
+    "render_report",
     "risk_groups",
     "roc_curve",
     "sensitivity_specificity",
     "variance_inflation",
     "wald_tests_by_term",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import the report renderer on first use (it loads nbclient, pandoc and typst)."""
+    if name == "render_report":
+        from logitfit.reporting import render_report
+
+        return render_report
+    raise AttributeError(f"module 'logitfit' has no attribute {name!r}")

@@ -39,7 +39,10 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
         help="drop rows with missing or infinite values in the model's columns (default: error)",
     )
     parser.add_argument(
-        "--method", choices=("newton", "gradient_descent"), default="newton", help="solver"
+        "--method",
+        choices=("newton", "gradient_descent", "firth"),
+        default="newton",
+        help="solver; firth: Firth's penalised likelihood (finite under separation)",
     )
 
 
@@ -69,6 +72,9 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--weights", help="column of frequency weights")
     report.add_argument("--cutoff", type=float, default=0.5, help="classification cutoff")
     report.add_argument("--drop-missing", action="store_true", help="drop incomplete rows")
+    report.add_argument(
+        "--method", choices=("newton", "firth"), default="newton", help="estimation method"
+    )
     report.add_argument("--title", help="title of the diagnostics report")
     report.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf")
     report.add_argument("--output-dir", default="_output", help="folder for the outputs")
@@ -88,6 +94,7 @@ def _report(args: argparse.Namespace) -> int:
         weights=args.weights,
         cutoff=args.cutoff,
         missing="drop" if args.drop_missing else "raise",
+        method=args.method,
         title=args.title,
         formats=[f.strip() for f in args.format.split(",") if f.strip()],
         output_dir=args.output_dir,

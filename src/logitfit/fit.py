@@ -22,6 +22,7 @@ from logitfit.exceptions import (
     FormulaError,
     SeparationWarning,
 )
+from logitfit.firth import firth_solver
 from logitfit.model import evaluate, largest_abs_eta
 from logitfit.results import LogitResult
 from logitfit.separation import detect_separation
@@ -29,7 +30,7 @@ from logitfit.solvers import Evaluation, SolverResult, gradient_descent, newton
 
 __all__ = ["fit", "fit_arrays", "fit_design"]
 
-Method = Literal["newton", "gradient_descent"]
+Method = Literal["newton", "gradient_descent", "firth"]
 
 # Fitted probabilities this close to 0 or 1 (|eta| > 15, mu < 3.1e-7) are a symptom of
 # separation (R warns "fitted probabilities numerically 0 or 1 occurred"); only then, or when the
@@ -138,8 +139,9 @@ def fit_design(
     ----------
     design : Design
         From :func:`logitfit.design.design_from_formula` or ``design_from_arrays``.
-    method : {"newton", "gradient_descent"}
-        Solver; Newton-Raphson (default) or the seed tutorial's gradient descent.
+    method : {"newton", "gradient_descent", "firth"}
+        Newton-Raphson (default), the seed tutorial's gradient descent, or Firth's penalised
+        likelihood (finite estimates under separation; see :mod:`logitfit.firth`).
     **options
         Passed to the solver (``max_iter``, ``tol_deviance``, ``tol_gradient``, and for gradient
         descent ``learning_rate``).
@@ -155,23 +157,29 @@ def fit_design(
     ConvergenceWarning
         When the solver stopped before converging.
     """
-    if method not in ("newton", "gradient_descent"):
-        raise ValueError(f"method must be 'newton' or 'gradient_descent', got {method!r}")
+    if method not in ("newton", "gradient_descent", "firth"):
+        raise ValueError(f"method must be 'newton', 'gradient_descent' or 'firth', got {method!r}")
     # The Hessian at the start, X^T diag(w m mu (1 - mu)) X with every weight positive, has the
     # null space of the design: the collinearity check reads it, and Newton starts from it.
     begin = _warm_start(design) if method == "newton" else _start(design)
     first = evaluate(begin, design, with_hessian=True)
     if first.hessian is not None:
         check.full_rank(design, first.hessian)
-    solution = _solve(design, method, options, begin, first)
+    if method == "firth":
+        solution = firth_solver(design)
+    else:
+        solution = _solve(design, method, options, begin, first)
     evaluation = solution.evaluation
     if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
         evaluation = evaluate(solution.coef, design, with_hessian=True)
     hessian = evaluation.hessian
     separation = None
-    if not solution.converged or largest_abs_eta(solution.coef, design) > _SUSPICIOUS_ETA:
+    # Firth fits stay finite under separation, so |eta| tells nothing: always check them
+    # (they are typically small problems, where the linear program is cheap).
+    suspicious = not solution.converged or method == "firth"
+    if suspicious or largest_abs_eta(solution.coef, design) > _SUSPICIOUS_ETA:
         separation = detect_separation(design)
-    if separation is not None:
+    if separation is not None and method != "firth":  # Firth's estimates stay finite
         warnings.warn(separation.describe(), SeparationWarning, stacklevel=3)
     elif not solution.converged:
         warnings.warn(
@@ -228,8 +236,8 @@ def fit(
     missing : {"raise", "drop"}
         Rows with missing or infinite values in used columns raise an error (default) or are
         dropped explicitly (their labels are kept on the result).
-    method : {"newton", "gradient_descent"}
-        Solver.
+    method : {"newton", "gradient_descent", "firth"}
+        Solver; "firth" maximises Firth's penalised likelihood.
     cov_type : {"model", "HC0", "HC1", "CR1"}
         Covariance estimator (see :mod:`logitfit.covariance`); default model-based.
     cluster : str or array-like of shape (n,), optional
@@ -308,8 +316,8 @@ def fit_arrays(
         Outcome level to model.
     missing : {"raise", "drop"}
         As in :func:`fit`.
-    method : {"newton", "gradient_descent"}
-        Solver.
+    method : {"newton", "gradient_descent", "firth"}
+        Solver; "firth" maximises Firth's penalised likelihood.
     cov_type : {"model", "HC0", "HC1", "CR1"}
         Covariance estimator.
     cluster : array-like of shape (n,), optional

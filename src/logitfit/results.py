@@ -131,6 +131,15 @@ class LogitResult:
         return replace(self, covariance=spec)
 
     @cached_property
+    def firth_inference(self) -> pd.DataFrame | None:
+        """Penalised LR tests and 95% profile penalised intervals of a Firth fit, else None."""
+        if self.solver.method != "firth":
+            return None
+        from logitfit.firth import firth_tests
+
+        return firth_tests(self)
+
+    @cached_property
     def std_errors(self) -> pd.Series:
         """Standard errors, square roots of the covariance's diagonal."""
         return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.names, name="std_error")

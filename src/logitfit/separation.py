@@ -34,6 +34,9 @@ __all__ = ["Separation", "detect_separation"]
 # positive margin, far above HiGHS's feasibility tolerance (1e-7 on unscaled constraints).
 _MARGIN = 1e-6
 
+# Signed rows beyond which a systematic subsample is checked first (see detect_separation).
+_SUBSAMPLE = 5_000
+
 
 @dataclass(frozen=True)
 class Separation:
@@ -81,6 +84,26 @@ def _sign_rows(design: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return signed, origin, scale
 
 
+def _separating_direction(
+    signed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Solve Konis's program on signed rows: (direction, margins), or None if not separated."""
+    n_cols = signed.shape[1]
+    solution = linprog(
+        c=-signed.sum(axis=0),
+        A_ub=-signed,
+        b_ub=np.zeros(signed.shape[0]),
+        bounds=[(-1.0, 1.0)] * n_cols,
+        method="highs",
+    )
+    if solution.status != 0:
+        return None
+    margins = signed @ solution.x
+    if not np.any(margins > _MARGIN):
+        return None
+    return solution.x, margins
+
+
 def detect_separation(design: Design) -> Separation | None:
     """Decide whether the outcome is separated, exactly, by linear programming.
 
@@ -95,19 +118,24 @@ def detect_separation(design: Design) -> Separation | None:
     """
     signed, origin, _ = _sign_rows(design)
     n_cols = signed.shape[1]
-    solution = linprog(
-        c=-signed.sum(axis=0),
-        A_ub=-signed,
-        b_ub=np.zeros(signed.shape[0]),
-        bounds=[(-1.0, 1.0)] * n_cols,
-        method="highs",
-    )
-    if solution.status != 0:
+    # Exact shortcut: a separating direction of all rows separates every subset of them, so a
+    # subsample that is not separated proves the data are not. Only a separated subsample (or
+    # small data) needs the full linear program.
+    found = None
+    if signed.shape[0] > _SUBSAMPLE:
+        every = max(signed.shape[0] // _SUBSAMPLE, 1)
+        candidate = _separating_direction(signed[::every])
+        if candidate is None:
+            return None
+        # The subsample's direction, if it separates every row too, is a proof for all rows.
+        margins = signed @ candidate[0]
+        if np.all(margins >= -_MARGIN * 1e-3) and np.any(margins > _MARGIN):
+            found = (candidate[0], margins)
+    if found is None:
+        found = _separating_direction(signed)
+    if found is None:
         return None
-    margins = signed @ solution.x
-    if not np.any(margins > _MARGIN):
-        return None
-    direction = solution.x
+    direction, margins = found
     largest = float(np.max(np.abs(direction)))
     directions = {
         design.names[j]: int(np.sign(direction[j]))
@@ -115,6 +143,18 @@ def detect_separation(design: Design) -> Separation | None:
         if abs(direction[j]) > 1e-7 * largest
     }
     rows = np.unique(origin[margins > _MARGIN])
+    if signed.shape[0] > _SUBSAMPLE and not _completely_separated(
+        signed[:: max(signed.shape[0] // _SUBSAMPLE, 1)]
+    ):  # complete separation of all rows would separate the subsample completely too
+        return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))
+    if _completely_separated(signed):
+        return Separation("complete", directions, tuple(design.row_labels[np.unique(origin)]))
+    return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))
+
+
+def _completely_separated(signed: np.ndarray) -> bool:
+    """Whether some direction gives every signed row a positive margin (``S b >= 1``)."""
+    n_cols = signed.shape[1]
     complete = linprog(
         c=np.zeros(n_cols),
         A_ub=-signed,
@@ -122,6 +162,4 @@ def detect_separation(design: Design) -> Separation | None:
         bounds=[(None, None)] * n_cols,
         method="highs",
     )
-    if complete.status == 0:  # every row has a positive margin along this second direction
-        return Separation("complete", directions, tuple(design.row_labels[np.unique(origin)]))
-    return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))
+    return bool(complete.status == 0)

@@ -42,17 +42,31 @@ def _coefficient_table(result: LogitResult, level: float) -> str:
     table = result.to_frame(level)
     low = f"[{(1 - level) / 2:.3g}"
     high = f"{1 - (1 - level) / 2:.3g}]"
-    shown = pd.DataFrame(
-        {
-            "coef": table["coef"].map(_number),
-            "std err": table["std_error"].map(_number),
-            "z": table["z"].map(lambda v: f"{v:.3f}"),
-            "P>|z|": table["p_value"].map(format_p_value),
-            low: table["conf_low"].map(_number),
-            high: table["conf_high"].map(_number),
-            "odds ratio": table["odds_ratio"].map(_number),
-        }
-    )
+    if "plr_p_value" in table:
+        # Firth: penalised likelihood-ratio tests and profile intervals, as R's logistf prints.
+        shown = pd.DataFrame(
+            {
+                "coef": table["coef"].map(_number),
+                "std err": table["std_error"].map(_number),
+                "PLR chi2": table["plr_chi2"].map(lambda v: f"{v:.3f}"),
+                "P(PLR)": table["plr_p_value"].map(format_p_value),
+                f"profile {low}": table["profile_low"].map(_number),
+                high: table["profile_high"].map(_number),
+                "odds ratio": table["odds_ratio"].map(_number),
+            }
+        )
+    else:
+        shown = pd.DataFrame(
+            {
+                "coef": table["coef"].map(_number),
+                "std err": table["std_error"].map(_number),
+                "z": table["z"].map(lambda v: f"{v:.3f}"),
+                "P>|z|": table["p_value"].map(format_p_value),
+                low: table["conf_low"].map(_number),
+                high: table["conf_high"].map(_number),
+                "odds ratio": table["odds_ratio"].map(_number),
+            }
+        )
     # A coefficient that diverges under separation is starred, with the explanation below.
     shown.index = pd.Index(
         [
@@ -117,7 +131,19 @@ def format_summary(result: LogitResult, level: float = 0.95) -> str:
         notes.append("Frequency weights were used.")
     if design.offset.any():
         notes.append("The linear predictor includes an offset.")
-    if result.separation is not None:
+    if result.solver.method == "firth":
+        notes.append(
+            "Firth's penalised likelihood (Jeffreys prior): p-values from penalised "
+            "likelihood-ratio tests and profile penalised-likelihood intervals, as R's logistf; "
+            "standard errors from the inverse information. Log-likelihoods and deviances above "
+            "are the unpenalised ones at these estimates."
+        )
+        if result.separation is not None:
+            notes.append(
+                f"{result.separation.kind.capitalize()} separation was found; the Firth "
+                "estimates remain finite."
+            )
+    elif result.separation is not None:
         notes.append("(*) " + result.separation.describe())
     elif not result.converged:
         notes.append(f"WARNING: the solver did not converge: {result.solver.message}.")
@@ -198,12 +224,19 @@ def coefficient_table(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
+        For Firth fits also ``plr_chi2, plr_p_value, profile_low, profile_high`` (penalised
+        likelihood-ratio tests and profile penalised-likelihood intervals). Under separation a
+        maximum-likelihood coefficient that diverges has ``std_error`` infinite, ``z`` 0,
+        ``p_value`` 1 and an unbounded interval.
     """
     interval = result.conf_int(level)
-    directions = result.separation.directions if result.separation is not None else {}
+    firth = result.solver.method == "firth"
+    # Only maximum likelihood diverges under separation; Firth's estimates stay finite.
+    separated = result.separation is not None and not firth
+    directions = result.separation.directions if separated and result.separation else {}
     with np.errstate(over="ignore"):  # an infinite odds-ratio bound is the honest value
         odds_low, odds_high = np.exp(interval.to_numpy()).T
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "term": result.names,
             "coef": result.coef.to_numpy(),
@@ -220,3 +253,23 @@ def coefficient_table(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
             ],
         }
     )
+    if separated:
+        # A diverging estimate has no finite standard error: its Wald quantities are reported
+        # at their limits (SE infinite, z 0, p 1, interval unbounded), never as if they meant
+        # something; the finite numbers of the last iterate stay on result.std_errors.
+        rows = table["diverges"] != ""
+        table.loc[rows, "std_error"] = np.inf
+        table.loc[rows, "z"] = 0.0
+        table.loc[rows, "p_value"] = 1.0
+        table.loc[rows, ["conf_low", "odds_ratio_low"]] = [-np.inf, 0.0]
+        table.loc[rows, ["conf_high", "odds_ratio_high"]] = np.inf
+    if firth:
+        from logitfit.firth import firth_tests
+
+        cached = result.firth_inference if level == 0.95 else None
+        tests = cached if cached is not None else firth_tests(result, level)
+        table["plr_chi2"] = tests["chi2"].to_numpy()
+        table["plr_p_value"] = tests["p_value"].to_numpy()
+        table["profile_low"] = tests["profile_low"].to_numpy()
+        table["profile_high"] = tests["profile_high"].to_numpy()
+    return table

@@ -124,6 +124,7 @@ def render_report(
     weights: str | None = None,
     cutoff: float = 0.5,
     missing: str = "raise",
+    method: str = "newton",
     title: str | None = None,
     formats: Sequence[str] = FORMATS,
     output_dir: str | Path = "_output",
@@ -148,6 +149,8 @@ def render_report(
         Probability cutoff of the classification table.
     missing : {"raise", "drop"}
         What to do with rows holding missing values.
+    method : {"newton", "firth"}
+        Maximum likelihood, or Firth's penalised likelihood.
     title : str, optional
         Title of the diagnostics report.
     formats : sequence of {"html", "pdf"}
@@ -167,6 +170,8 @@ def render_report(
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise ReportError(f"Formats must be among html, pdf; got {', '.join(formats) or 'none'}.")
+    if method not in ("newton", "firth"):
+        raise ReportError(f"method must be newton or firth; got {method!r}.")
     if engine not in ("auto", "builtin", "quarto"):
         raise ReportError(f"engine must be auto, builtin or quarto; got {engine!r}.")
     use_quarto = engine == "quarto" or (engine == "auto" and shutil.which("quarto") is not None)
@@ -188,6 +193,7 @@ def render_report(
             "formula": formula,
             "cutoff": cutoff,
             "missing": missing,
+            "method": method,
             **({"weights": weights} if weights is not None else {}),
         },
     }
