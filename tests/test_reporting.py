@@ -242,3 +242,21 @@ def test_quarto_parameters_need_papermill(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(ReportError, match="pip install papermill"):
         render_report(DATA / "spector.csv", formula=SPECTOR_FORMULA, output_dir=tmp_path / "o",
                       engine="quarto")  # fmt: skip
+
+
+def test_diagnostics_with_firth_on_separated_data(tmp_path: Path) -> None:
+    written = render_report(
+        DATA / "endometrial.csv", formula="HG ~ NV + PI + EH", method="firth", formats=["pdf"],
+        output_dir=tmp_path, engine="builtin",
+    )  # fmt: skip
+    _, text = pdf_text(written[0])
+    endometrial = pd.read_csv(DATA / "endometrial.csv")
+    fitted = logitfit.fit("HG ~ NV + PI + EH", endometrial, method="firth")
+    for value in fitted.coef:
+        assert printed(value) in text
+    assert "Quasi-complete separation" in text and "PLR" in text and "logistf" in text
+    ml = render_report(
+        DATA / "endometrial.csv", formula="HG ~ NV + PI + EH", formats=["html"],
+        output_dir=tmp_path / "ml", engine="builtin",
+    )  # fmt: skip
+    assert "method firth" in html_text(ml[0]) or "--method firth" in html_text(ml[0])

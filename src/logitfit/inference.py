@@ -25,7 +25,7 @@ from scipy.special import logit
 
 from logitfit._linalg import cholesky_lower, inverse_spd, solve_spd
 from logitfit.design import Design
-from logitfit.exceptions import ConvergenceError, DataError
+from logitfit.exceptions import DataError
 from logitfit.model import evaluate, linear_predictor, probabilities, row_blocks
 from logitfit.solvers import newton
 
@@ -59,7 +59,7 @@ class LRTest:
     p_value: float
 
 
-def _reduced_deviance(design: Design, drop: list[int]) -> float:
+def _reduced_deviance(design: Design, drop: list[int]) -> tuple[float, bool]:
     """Deviance of the model refitted without the columns ``drop`` (offset kept)."""
     keep = [j for j in range(design.n_params) if j not in drop]
     index = design.intercept_index
@@ -75,12 +75,10 @@ def _reduced_deviance(design: Design, drop: list[int]) -> float:
     if reduced.intercept_index is not None:
         initial[reduced.intercept_index] = logit(design.n_events / design.n_trials)
     solution = newton(lambda c, h: evaluate(c, reduced, h), initial)
-    if not solution.converged:
-        raise ConvergenceError(
-            f"The model without {', '.join(design.names[j] for j in drop)} did not converge "
-            f"({solution.message}); its likelihood-ratio test is not available."
-        )
-    return solution.evaluation.deviance
+    # Under separation the reduced model has no finite maximum, but its deviance still has an
+    # infimum, which Newton's last iterate approaches from above: the statistic stays meaningful
+    # and the caller flags it.
+    return solution.evaluation.deviance, solution.converged
 
 
 def _term_indices(result: LogitResult) -> list[tuple[str, list[int]]]:
@@ -108,11 +106,12 @@ def lr_tests_by_term(result: LogitResult) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per term: ``term, df, deviance`` (of the reduced model), ``aic``, ``lr_stat``,
-        ``p_value``.
+        ``p_value``, and ``converged`` (False when the reduced model is separated: its deviance
+        is then the limit approached by the iterations).
     """
     rows = []
     for term, indices in _term_indices(result):
-        deviance = _reduced_deviance(result.design, indices)
+        deviance, converged = _reduced_deviance(result.design, indices)
         statistic = max(deviance - result.deviance, 0.0)
         rows.append(
             {
@@ -122,6 +121,7 @@ def lr_tests_by_term(result: LogitResult) -> pd.DataFrame:
                 "aic": result.aic + (deviance - result.deviance) - 2 * len(indices),
                 "lr_stat": statistic,
                 "p_value": float(stats.chi2.sf(statistic, len(indices))),
+                "converged": converged,
             }
         )
     return pd.DataFrame(rows)
@@ -247,9 +247,14 @@ def _profile_bound(
     else:
         return float(direction * np.inf)  # the profile flattens out: the bound is infinite
     low, high = sorted((inner, outer))
-    return float(
-        optimize.brentq(lambda b: signed_root(b) - target, low, high, xtol=1e-12, rtol=1e-12)
-    )
+    try:
+        return float(
+            optimize.brentq(lambda b: signed_root(b) - target, low, high, xtol=1e-12, rtol=1e-12)
+        )
+    except ValueError:
+        # Only under separation, where the constrained fits have no finite maximum and their
+        # deviances are limits approached by iterations: keep the conservative outer point.
+        return float(outer)
 
 
 def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
