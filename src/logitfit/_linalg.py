@@ -12,7 +12,16 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-__all__ = ["AliasedColumn", "cholesky_lower", "find_aliased_columns", "inverse_spd", "solve_spd"]
+from logitfit.exceptions import ConvergenceError
+
+__all__ = [
+    "AliasedColumn",
+    "cholesky_lower",
+    "find_aliased_columns",
+    "inverse_spd",
+    "inverse_hessian",
+    "solve_spd",
+]
 
 # A column is called aliased when its squared residual norm, after projecting it on the earlier
 # kept columns, is below this fraction of its own squared norm (R^2 > 1 - 1e-9). The Gram matrix
@@ -73,6 +82,28 @@ def inverse_spd(factor: NDArray[np.float64]) -> NDArray[np.float64]:
     """
     inverse = solve_spd(factor, np.eye(factor.shape[0]))
     return (inverse + inverse.T) / 2.0
+
+
+def inverse_hessian(hessian: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return the inverse of a Hessian by Cholesky, the model-based covariance of the estimates.
+
+    Parameters
+    ----------
+    hessian : ndarray of shape (p, p)
+
+    Returns
+    -------
+    ndarray of shape (p, p)
+
+    Raises
+    ------
+    ConvergenceError
+        When the Hessian is not positive definite (never a silent pseudo-inverse).
+    """
+    factor = cholesky_lower(hessian)
+    if factor is None:
+        raise ConvergenceError("The Hessian is not positive definite: no covariance exists.")
+    return inverse_spd(factor)
 
 
 class AliasedColumn:

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from logitfit._linalg import cholesky_lower, inverse_spd
-from logitfit.exceptions import ConvergenceError, DataError
+from logitfit._linalg import inverse_hessian
+from logitfit.exceptions import DataError
 from logitfit.model import linear_predictor, probabilities, row_blocks, weighted_gram
 
 if TYPE_CHECKING:
@@ -121,10 +121,7 @@ def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:
     -------
     ndarray of shape (p, p)
     """
-    factor = cholesky_lower(result.hessian)
-    if factor is None:
-        raise ConvergenceError("The Hessian is not positive definite: no covariance exists.")
-    bread = inverse_spd(factor)
+    bread = inverse_hessian(result.hessian)
     spec = result.covariance
     if spec.kind == "model":
         return bread

@@ -8,6 +8,7 @@ trust it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,7 +25,14 @@ from logitfit import _validation as check
 from logitfit.exceptions import DataError, FormulaError
 from logitfit.model import row_blocks
 
-__all__ = ["Design", "design_from_arrays", "design_from_formula", "new_rows"]
+__all__ = [
+    "Design",
+    "design_from_arrays",
+    "design_from_formula",
+    "intercept_only",
+    "new_rows",
+    "without_columns",
+]
 
 Missing = Literal["raise", "drop"]
 Column = str | ArrayLike | None
@@ -496,3 +504,49 @@ def new_rows(
     values = check.numeric_vector(offset, "offset")
     check.same_length(values, X.shape[0], "offset")
     return X, values, labels
+
+
+def without_columns(design: Design, drop: Sequence[int]) -> Design:
+    """Return the design without the columns ``drop`` (rows, outcome, weights, offset kept).
+
+    Parameters
+    ----------
+    design : Design
+    drop : sequence of int
+        Positions of the columns to remove.
+
+    Returns
+    -------
+    Design
+    """
+    keep = [j for j in range(design.n_params) if j not in drop]
+    index = design.intercept_index
+    return dataclasses.replace(
+        design,
+        X=np.ascontiguousarray(design.X[:, keep]),
+        names=tuple(design.names[j] for j in keep),
+        intercept_index=None if index is None or index in drop else keep.index(index),
+    )
+
+
+def intercept_only(design: Design, offset: NDArray[np.float64] | None = None) -> Design:
+    """Return the intercept-only design on the same rows (the null model), with an offset.
+
+    Parameters
+    ----------
+    design : Design
+    offset : ndarray of shape (n,), optional
+        Offset of the new design; default the design's own.
+
+    Returns
+    -------
+    Design
+    """
+    return dataclasses.replace(
+        design,
+        X=check.constant_vector(1.0, design.n_rows).reshape(-1, 1),
+        names=("Intercept",),
+        intercept_index=0,
+        offset=design.offset if offset is None else offset,
+        term_columns=(("1", ("Intercept",)),),
+    )

@@ -33,8 +33,8 @@ from numpy.typing import NDArray
 from scipy import stats
 from scipy.special import log_expit, xlogy
 
-from logitfit._linalg import cholesky_lower, inverse_spd
-from logitfit.exceptions import ConvergenceError, DataError
+from logitfit._linalg import inverse_hessian
+from logitfit.exceptions import DataError
 
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
@@ -46,13 +46,6 @@ __all__ = [
     "influence",
     "variance_inflation",
 ]
-
-
-def _model_covariance(result: LogitResult) -> NDArray[np.float64]:
-    factor = cholesky_lower(result.hessian)
-    if factor is None:  # a LogitResult is only built with a positive-definite Hessian
-        raise ConvergenceError("The Hessian is not positive definite: no diagnostics exist.")
-    return inverse_spd(factor)
 
 
 def _residual_parts(
@@ -101,7 +94,7 @@ def influence(result: LogitResult) -> pd.DataFrame:
         cooks_distance``, then ``dfbeta_<name>`` and ``dfbetas_<name>`` per coefficient.
     """
     design = result.design
-    cov = _model_covariance(result)
+    cov = inverse_hessian(result.hessian)
     eta = design.X @ result.coef.to_numpy() + design.offset
     parts = _residual_parts(design.X, eta, design.successes, design.trials, cov)
     leverage, pearson, deviance = parts["leverage"], parts["pearson"], parts["deviance"]
@@ -192,7 +185,7 @@ def covariate_patterns(result: LogitResult) -> CovariatePatterns:
     rows = np.bincount(codes, minlength=n_patterns)
     X = design.X[first]
     eta = X @ result.coef.to_numpy() + design.offset[first]
-    parts = _residual_parts(X, eta, events, trials, _model_covariance(result))
+    parts = _residual_parts(X, eta, events, trials, inverse_hessian(result.hessian))
     complement = 1.0 - parts["leverage"]
     pearson, deviance = parts["pearson"], parts["deviance"]
     table = pd.DataFrame(
@@ -249,7 +242,7 @@ def variance_inflation(result: LogitResult) -> pd.DataFrame:
     keep = [j for j in range(design.n_params) if j != design.intercept_index]
     if len(keep) < 2:
         raise DataError("Variance inflation needs two or more coefficients besides the intercept.")
-    cov = _model_covariance(result)[np.ix_(keep, keep)]
+    cov = inverse_hessian(result.hessian)[np.ix_(keep, keep)]
     scale = np.sqrt(np.diag(cov))
     correlation = cov / np.outer(scale, scale)
     position = {design.names[j]: k for k, j in enumerate(keep)}

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from logitfit._linalg import cholesky_lower, inverse_spd, solve_spd
-from logitfit.design import Design
+from logitfit.design import Design, intercept_only
 from logitfit.exceptions import ConvergenceError, DataError
 from logitfit.model import evaluate, log_expit_and_expit, row_blocks
 from logitfit.solvers import Evaluation, SolverResult, newton
@@ -302,10 +302,7 @@ def firth_intercept_corrected(result: LogitResult, kind: str = "flic") -> pd.Ser
         slopes = coef.copy()
         slopes[design.intercept_index] = 0.0
         offset = design.X @ slopes + design.offset
-        null = dataclasses.replace(
-            design, X=np.ones((design.n_rows, 1)), names=("Intercept",), intercept_index=0,
-            offset=offset,
-        )  # fmt: skip
+        null = intercept_only(design, offset)
         intercept = newton(lambda c, h: evaluate(c, null, h), np.zeros(1)).coef[0]
         corrected = coef.copy()
         corrected[design.intercept_index] = intercept

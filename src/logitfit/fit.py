@@ -10,11 +10,18 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import logit, xlogy
+from scipy.special import xlogy
 
 from logitfit import _validation as check
 from logitfit._linalg import cholesky_lower
-from logitfit.design import Column, Design, Missing, design_from_arrays, design_from_formula
+from logitfit.design import (
+    Column,
+    Design,
+    Missing,
+    design_from_arrays,
+    design_from_formula,
+    intercept_only,
+)
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -23,7 +30,7 @@ from logitfit.exceptions import (
     SeparationWarning,
 )
 from logitfit.firth import firth_solver
-from logitfit.model import evaluate, largest_abs_eta
+from logitfit.model import evaluate, largest_abs_eta, starting_point
 from logitfit.results import LogitResult
 from logitfit.separation import detect_separation
 from logitfit.solvers import Evaluation, SolverResult, gradient_descent, newton
@@ -38,14 +45,6 @@ Method = Literal["newton", "gradient_descent", "firth"]
 _SUSPICIOUS_ETA = 15.0
 
 
-def _start(design: Design) -> NDArray[np.float64]:
-    """Start at zero slopes and the intercept at the logit of the overall event rate."""
-    start = np.zeros(design.n_params)
-    if design.intercept_index is not None:
-        start[design.intercept_index] = logit(design.n_events / design.n_trials)
-    return start
-
-
 # Warm start for large problems: fit a systematic subsample of at least this many rows (and 50
 # per coefficient) first, when the data hold twenty times as many. Newton then needs three or
 # four full passes from that start instead of five to eight from zero (measured at 1e6 x 10/50;
@@ -55,12 +54,12 @@ _SUBSAMPLE_ROWS = 10_000
 
 
 def _warm_start(design: Design) -> NDArray[np.float64]:
-    """Start from the estimate on a row subsample when the problem is large, else :func:`_start`.
+    """Start from the estimate on a row subsample when the problem is large (else the default).
 
     The subsample is every k-th row, a view of ``X`` (no copy). If its fit fails (a rare
     factor level absent, separation in the subsample), the ordinary start is used.
     """
-    start = _start(design)
+    start = starting_point(design)
     step = design.n_rows // max(_SUBSAMPLE_ROWS, 50 * design.n_params)
     if step < 20:  # the subsample must be much cheaper than a full pass to pay for itself
         return start
@@ -96,12 +95,12 @@ def _solve(
         return evaluate(coef, design, with_hessian)
 
     if method == "newton":
-        begin = _start(design) if begin is None else begin
+        begin = starting_point(design) if begin is None else begin
         return newton(objective, begin, first=first, **options)  # type: ignore[arg-type]
     if method == "gradient_descent":
         return gradient_descent(
             objective,
-            _start(design) if begin is None else begin,
+            starting_point(design) if begin is None else begin,
             n_trials=design.n_trials,
             **options,  # type: ignore[arg-type]
         )
@@ -125,10 +124,7 @@ def _null_deviance(design: Design) -> float:
         rate = events / total
         kernel = xlogy(events, rate) + xlogy(total - events, 1.0 - rate)
         return 2.0 * (design.saturated_kernel - kernel)
-    null = dataclasses.replace(
-        design, X=np.ones((design.n_rows, 1)), names=("Intercept",), intercept_index=0
-    )
-    return _solve(null, "newton", {}).evaluation.deviance
+    return _solve(intercept_only(design), "newton", {}).evaluation.deviance
 
 
 def fit_design(
@@ -162,7 +158,7 @@ def fit_design(
         raise ValueError(f"method must be 'newton', 'gradient_descent' or 'firth', got {method!r}")
     # The Hessian at the start, X^T diag(w m mu (1 - mu)) X with every weight positive, has the
     # null space of the design: the collinearity check reads it, and Newton starts from it.
-    begin = _warm_start(design) if method == "newton" else _start(design)
+    begin = _warm_start(design) if method == "newton" else starting_point(design)
     first = evaluate(begin, design, with_hessian=True)
     if first.hessian is not None:
         check.full_rank(design, first.hessian)

@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from logitfit.design import Design
+from logitfit.design import Design, intercept_only
 from logitfit.exceptions import DataError
 from logitfit.model import evaluate
 from logitfit.solvers import newton
@@ -272,13 +272,10 @@ def calibration(result: LogitResult, groups: int = 10) -> Calibration:
         index=pd.RangeIndex(1, len(n) + 1, name="group"),
     )
     eta = result.predict(kind="link").to_numpy()
-    ones = np.ones((design.n_rows, 1))
-    in_the_large = dataclasses.replace(
-        design, X=ones, names=("Intercept",), intercept_index=0, offset=eta, term_columns=()
-    )
+    in_the_large = intercept_only(design, eta)
     on_slope = dataclasses.replace(
         design,
-        X=np.column_stack([ones, eta]),
+        X=np.column_stack([np.ones(design.n_rows), eta]),
         names=("Intercept", "slope"),
         intercept_index=0,
         offset=np.zeros(design.n_rows),

@@ -21,12 +21,17 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, stats
-from scipy.special import logit
 
-from logitfit._linalg import cholesky_lower, inverse_spd, solve_spd
-from logitfit.design import Design
+from logitfit._linalg import cholesky_lower, inverse_hessian, solve_spd
+from logitfit.design import Design, without_columns
 from logitfit.exceptions import DataError
-from logitfit.model import evaluate, linear_predictor, probabilities, row_blocks
+from logitfit.model import (
+    evaluate,
+    linear_predictor,
+    probabilities,
+    row_blocks,
+    starting_point,
+)
 from logitfit.solvers import newton
 
 if TYPE_CHECKING:
@@ -61,19 +66,10 @@ class LRTest:
 
 def _reduced_deviance(design: Design, drop: list[int]) -> tuple[float, bool]:
     """Deviance of the model refitted without the columns ``drop`` (offset kept)."""
-    keep = [j for j in range(design.n_params) if j not in drop]
-    index = design.intercept_index
-    reduced = dataclasses.replace(
-        design,
-        X=np.ascontiguousarray(design.X[:, keep]),
-        names=tuple(design.names[j] for j in keep),
-        intercept_index=None if index is None or index in drop else keep.index(index),
-    )
+    reduced = without_columns(design, drop)
     # Start where the full fit starts (zero slopes, intercept at the logit of the event rate):
     # the full estimate without the dropped columns can sit far from the reduced optimum.
-    initial = np.zeros(len(keep))
-    if reduced.intercept_index is not None:
-        initial[reduced.intercept_index] = logit(design.n_events / design.n_trials)
+    initial = starting_point(reduced)
     solution = newton(lambda c, h: evaluate(c, reduced, h), initial)
     # Under separation the reduced model has no finite maximum, but its deviance still has an
     # infimum, which Newton's last iterate approaches from above: the statistic stays meaningful
@@ -281,20 +277,11 @@ def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     quantile = float(stats.norm.ppf(0.5 + level / 2))
     design, coef = result.design, result.coef.to_numpy()
     wald = result.conf_int(level)
-    factor = cholesky_lower(result.hessian)
-    if factor is None:
-        raise DataError("The Hessian is not positive definite: no profile can be traced.")
-    model_cov = inverse_spd(factor)  # step sizes for the bracket search, whatever cov_type is
+    model_cov = inverse_hessian(result.hessian)  # bracket steps, whatever the cov_type is
     bounds = np.empty((result.n_params, 2))
     for j in range(result.n_params):
         keep = [k for k in range(result.n_params) if k != j]
-        index = design.intercept_index
-        base = dataclasses.replace(
-            design,
-            X=np.ascontiguousarray(design.X[:, keep]),
-            names=tuple(design.names[k] for k in keep),
-            intercept_index=None if index is None or index == j else keep.index(index),
-        )
+        base = without_columns(design, [j])
         std_error = float(np.sqrt(model_cov[j, j]))
         for side, target in enumerate((-quantile, quantile)):
             signed_root = _signed_root(base, design.X[:, j], coef[j], coef[keep], result.deviance)

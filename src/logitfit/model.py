@@ -124,6 +124,24 @@ def log_expit_and_expit(
     return log_mu, mu
 
 
+def starting_point(design: Design) -> NDArray[np.float64]:
+    """Zero slopes and the intercept at the logit of the overall event rate.
+
+    Parameters
+    ----------
+    design : Design
+
+    Returns
+    -------
+    ndarray of shape (p,)
+    """
+    start = np.zeros(design.n_params)
+    if design.intercept_index is not None:
+        rate = design.n_events / design.n_trials
+        start[design.intercept_index] = np.log(rate) - np.log1p(-rate)
+    return start
+
+
 def largest_abs_eta(coef: NDArray[np.float64], design: Design) -> float:
     """Return ``max |eta|`` over the rows, block by block (no row-length temporary).
 
