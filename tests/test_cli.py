@@ -91,3 +91,28 @@ def test_console_script_runs_without_a_traceback() -> None:
         check=True,
     )
     assert "Logistic regression" in done.stdout
+
+
+def test_parquet_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pyarrow")
+    import pandas as pd
+
+    target = tmp_path / "spector.parquet"
+    pd.read_csv(SPECTOR).to_parquet(target)
+    assert main(["fit", str(target), "-f", "GRADE ~ GPA + TUCE + PSI"]) == 0
+    assert "-13.0213" in capsys.readouterr().out
+
+
+def test_parquet_without_pyarrow_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    def missing(*args: object, **kwargs: object) -> None:
+        raise ImportError("pyarrow")
+
+    target = tmp_path / "data.parquet"
+    target.write_bytes(b"PAR1")
+    monkeypatch.setattr(pd, "read_parquet", missing)
+    assert main(["fit", str(target), "-f", "y ~ x"]) == 2
+    assert "Reading Parquet needs pyarrow" in capsys.readouterr().err

@@ -260,3 +260,18 @@ def test_diagnostics_with_firth_on_separated_data(tmp_path: Path) -> None:
         output_dir=tmp_path / "ml", engine="builtin",
     )  # fmt: skip
     assert "method firth" in html_text(ml[0]) or "--method firth" in html_text(ml[0])
+
+
+def test_diagnostics_with_frequency_weights(tmp_path: Path) -> None:
+    data = pd.read_csv(DATA / "spector.csv").assign(w=[1, 2, 3, 1] * 8)
+    data.to_csv(tmp_path / "weighted.csv", index=False)
+    written = render_report(
+        tmp_path / "weighted.csv", formula=SPECTOR_FORMULA, weights="w", formats=["html"],
+        output_dir=tmp_path / "out", engine="builtin",
+    )  # fmt: skip
+    fitted = logitfit.fit(SPECTOR_FORMULA, data, weights="w")
+    html = html_text(written[0]).replace("\u2212", "-")
+    for value in [*fitted.coef, *fitted.std_errors]:
+        assert printed(value) in html
+    assert "frequency weights from <code>w</code>" in html
+    assert "statsmodels GLM(Binomial)" in html
