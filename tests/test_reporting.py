@@ -254,7 +254,8 @@ def test_diagnostics_with_firth_on_separated_data(tmp_path: Path) -> None:
     fitted = logitfit.fit("HG ~ NV + PI + EH", endometrial, method="firth")
     for value in fitted.coef:
         assert printed(value) in text
-    assert "Quasi-complete separation" in text and "PLR" in text and "logistf" in text
+    assert "quasi-complete, by NV" in text and "PLR" in text and "logistf" in text
+    assert "statsmodels has no Firth" in text
     ml = render_report(
         DATA / "endometrial.csv", formula="HG ~ NV + PI + EH", formats=["html"],
         output_dir=tmp_path / "ml", engine="builtin",

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from logitfit.exceptions import DataError
+
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
 
@@ -110,6 +112,11 @@ def crosscheck(result: LogitResult, rtol: float = 1e-8, level: float = 0.95) -> 
     -------
     Crosscheck
     """
+    if result.solver.method == "firth":
+        raise DataError(
+            "statsmodels has no Firth's method, so a Firth fit has no statsmodels counterpart; "
+            "logitfit's Firth estimates are checked against R's logistf in its test suite."
+        )
     reference, name = statsmodels_fit(result)
     is_glm = name.endswith("GLM(Binomial)")
     names = list(result.names)

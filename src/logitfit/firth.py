@@ -194,10 +194,14 @@ def firth_solver(design: Design) -> SolverResult:
     Returns
     -------
     SolverResult
-        ``evaluation`` holds the unpenalised deviance, gradient and the information matrix.
+        ``evaluation`` holds the unpenalised deviance and information matrix, and the gradient
+        of the penalised objective (the negative modified score).
     """
     coef, state, iterations, converged = firth_fit(design)
-    base: Evaluation = evaluate(coef, design, with_hessian=True)
+    unpenalized: Evaluation = evaluate(coef, design, with_hessian=True)
+    # The gradient recorded is that of the objective Firth minimises (the negative modified
+    # score, zero at the estimate); the deviance and information are the unpenalised ones.
+    base = dataclasses.replace(unpenalized, gradient=-state.score)
     message = (
         f"converged: penalised log-likelihood {state.penalized_loglik:.10g}"
         if converged
