@@ -5,7 +5,8 @@ Figures live in :mod:`logitfit.plots` (imported on demand, so matplotlib loads o
 
 from logitfit.covariance import Covariance
 from logitfit.crosscheck import Crosscheck, crosscheck
-from logitfit.design import Design, design_from_arrays, design_from_formula
+from logitfit.design import Design, design_from_formula
+from logitfit.design_arrays import design_from_arrays
 from logitfit.diagnostics import (
     CovariatePatterns,
     binned_residuals,

@@ -18,10 +18,10 @@ from logitfit.design import (
     Column,
     Design,
     Missing,
-    design_from_arrays,
     design_from_formula,
     intercept_only,
 )
+from logitfit.design_arrays import design_from_arrays
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
