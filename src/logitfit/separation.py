@@ -122,9 +122,9 @@ def detect_separation(design: Design) -> Separation | None:
     # subsample that is not separated proves the data are not. Only a separated subsample (or
     # small data) needs the full linear program.
     found = None
-    if signed.shape[0] > _SUBSAMPLE:
-        every = max(signed.shape[0] // _SUBSAMPLE, 1)
-        candidate = _separating_direction(signed[::every])
+    subsample = signed[:: signed.shape[0] // _SUBSAMPLE] if signed.shape[0] > _SUBSAMPLE else None
+    if subsample is not None:
+        candidate = _separating_direction(subsample)
         if candidate is None:
             return None
         # The subsample's direction, if it separates every row too, is a proof for all rows.
@@ -143,9 +143,8 @@ def detect_separation(design: Design) -> Separation | None:
         if abs(direction[j]) > 1e-7 * largest
     }
     rows = np.unique(origin[margins > _MARGIN])
-    if signed.shape[0] > _SUBSAMPLE and not _completely_separated(
-        signed[:: max(signed.shape[0] // _SUBSAMPLE, 1)]
-    ):  # complete separation of all rows would separate the subsample completely too
+    if subsample is not None and not _completely_separated(subsample):
+        # complete separation of all rows would separate the subsample completely too
         return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))
     if _completely_separated(signed):
         return Separation("complete", directions, tuple(design.row_labels[np.unique(origin)]))
