@@ -23,6 +23,7 @@ from logitfit.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from logitfit.dask.design import DaskDesign
     from logitfit.design import Design
 
 
@@ -184,8 +185,13 @@ def code_outcome(
     trials: NDArray[np.float64] | None,
     event: object,
     labels: pd.Index,
+    require_event: bool = True,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
-    """Turn the raw outcome into (successes, trials, modelled event in words)."""
+    """Turn the raw outcome into (successes, trials, modelled event in words).
+
+    ``require_event=False`` (one partition of a larger dataset) accepts an ``event`` that does
+    not occur in ``raw``: whether it occurs at all is checked on the whole data.
+    """
     if trials is not None:
         successes = numeric_vector(raw, f"outcome '{response}' (events out of trials)")
         for mask, what in (
@@ -206,7 +212,7 @@ def code_outcome(
             pass
     if event is not None:
         hits = (raw == event).to_numpy(dtype=bool)
-        if not hits.any():
+        if require_event and not hits.any():
             seen = list_names(sorted(pd.unique(raw).tolist(), key=str))
             raise OutcomeError(
                 f"The event {event!r} never occurs in '{response}'; its values are {seen}."
@@ -230,12 +236,7 @@ def code_outcome(
                 f"(e.g. {values[off][0]:g}).{hint}"
             )
         return values, ones, f"{response} == 1"
-    levels: list[Any]
-    if isinstance(raw.dtype, pd.CategoricalDtype):
-        present = set(raw.dropna().unique())
-        levels = [c for c in raw.cat.categories if c in present]
-    else:
-        levels = sorted(pd.unique(raw).tolist(), key=str)
+    levels = outcome_levels(raw)
     if len(levels) > 2:
         raise OutcomeError(
             f"The outcome '{response}' has {len(levels)} levels ({list_names(levels)}); "
@@ -251,7 +252,18 @@ def code_outcome(
     return hits.astype(np.float64), ones, f"{response} == {levels[1]!r} (vs {levels[0]!r})"
 
 
-def outcome_varies(design: Design) -> None:
+def outcome_levels(raw: pd.Series) -> list[Any]:
+    """Distinct values of a non-numeric outcome in modelling order (the second is the event).
+
+    A categorical's own order, restricted to the levels present; otherwise sorted as text.
+    """
+    if isinstance(raw.dtype, pd.CategoricalDtype):
+        present = set(raw.dropna().unique())
+        return [c for c in raw.cat.categories if c in present]
+    return sorted(pd.unique(raw).tolist(), key=str)
+
+
+def outcome_varies(design: Design | DaskDesign) -> None:
     """Raise OutcomeError when every trial is an event, or none is."""
     events, total = design.n_events, design.n_trials
     if events == 0 or events == total:
@@ -272,7 +284,7 @@ def enough_rows(design: Design) -> None:
         )
 
 
-def full_rank(design: Design, gram: NDArray[np.float64]) -> None:
+def full_rank(design: Design | DaskDesign, gram: NDArray[np.float64]) -> None:
     """Raise RankDeficiencyError naming constant or aliased columns of the design.
 
     Parameters

@@ -31,6 +31,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from logitfit._linalg import inverse_hessian
+from logitfit.design import Design, rows_in_memory
 from logitfit.exceptions import DataError
 from logitfit.model import linear_predictor, probabilities, row_blocks, weighted_gram
 
@@ -125,8 +126,18 @@ def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:
     spec = result.covariance
     if spec.kind == "model":
         return bread
-    design = result.design
     coef = result.coef.to_numpy()
+    if not isinstance(result.design, Design):  # Dask data: the meat is one pass of sums
+        if spec.kind == "CR1":
+            rows_in_memory(result.design, "cluster-robust covariance (CR1)")
+        from logitfit.dask.passes import sandwich_meat
+
+        meat = sandwich_meat(coef, result.design)
+        if spec.kind == "HC1":
+            meat *= result.design.n_obs / (result.design.n_obs - result.design.n_params)
+        sandwich = bread @ meat @ bread
+        return (sandwich + sandwich.T) / 2.0
+    design = result.design
     residual = np.empty(design.n_rows)
     for block in row_blocks(design.n_rows, design.n_params):
         eta = linear_predictor(design.X[block], coef, design.offset[block])

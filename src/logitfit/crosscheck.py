@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from logitfit.design import rows_in_memory
 from logitfit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def statsmodels_fit(result: LogitResult) -> tuple[Any, str]:
     -------
     (statsmodels results, description)
     """
-    design = result.design
+    design = rows_in_memory(result.design, "statsmodels cross-check")
     X = pd.DataFrame(design.X, columns=list(design.names))
     offset = design.offset if design.offset.any() else None
     unweighted = bool(np.all(design.weights == 1.0))

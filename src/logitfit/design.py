@@ -10,20 +10,24 @@ trust it.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 from formulaic import Formula, ModelSpec
-from formulaic.errors import FormulaicError
+from formulaic.errors import DataMismatchWarning, FormulaicError
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln, xlogy
 
 from logitfit import _validation as check
-from logitfit.exceptions import DataError, FormulaError
+from logitfit.exceptions import DataError, FormulaError, ScaleError
+
+if TYPE_CHECKING:
+    from logitfit.dask.design import DaskDesign
 
 __all__ = [
     "Design",
@@ -31,6 +35,8 @@ __all__ = [
     "design_from_formula",
     "intercept_only",
     "new_rows",
+    "parse_formula",
+    "rows_in_memory",
     "without_columns",
 ]
 
@@ -99,6 +105,11 @@ class Design:
         """Number of coefficients."""
         return int(self.X.shape[1])
 
+    @property
+    def n_dropped(self) -> int:
+        """Number of rows dropped for missing values."""
+        return len(self.dropped_rows)
+
     @cached_property
     def n_obs(self) -> float:
         """Number of (binomial) observations: the sum of frequency weights."""
@@ -157,6 +168,27 @@ class Design:
         return float(self.weights @ per_row)
 
 
+def parse_formula(formula: str) -> tuple[Any, Any, list[str]]:
+    """Parse ``"outcome ~ terms"`` with formulaic.
+
+    Returns
+    -------
+    lhs, rhs : formulaic formula parts
+        The outcome and the right-hand side.
+    used : list of str
+        The data columns the formula reads, sorted.
+    """
+    try:
+        parsed = Formula(formula)
+        lhs, rhs = parsed.lhs, parsed.rhs
+    except (FormulaicError, AttributeError, SyntaxError, ValueError) as error:
+        raise FormulaError(
+            f"Cannot read the formula {formula!r}: it must look like 'y ~ x1 + x2' "
+            f"with an outcome on the left ({error})."
+        ) from error
+    return lhs, rhs, sorted(set(lhs.required_variables) | set(rhs.required_variables))
+
+
 def design_from_formula(
     formula: str,
     data: pd.DataFrame,
@@ -166,6 +198,8 @@ def design_from_formula(
     trials: Column = None,
     event: object = None,
     missing: Missing = "raise",
+    model_spec: ModelSpec | None = None,
+    whole_data: bool = True,
 ) -> Design:
     """Build a Design from a Wilkinson formula and a DataFrame, with formulaic.
 
@@ -183,6 +217,13 @@ def design_from_formula(
         The outcome level to model; default: 1/True, or the second of two sorted levels.
     missing : {"raise", "drop"}
         What to do with rows holding missing or infinite values in the columns the model uses.
+    model_spec : formulaic.ModelSpec, optional
+        A right-hand side specification fixed in advance (categorical levels found over all the
+        data); the Dask path applies one to every partition so that all get the same columns.
+    whole_data : bool
+        False when ``data`` is one part of a larger dataset (a Dask partition): the checks that
+        need every row (enough rows, both outcomes present, the event occurring) are then left
+        to the caller, who runs them on the totals, and an empty part is allowed.
 
     Returns
     -------
@@ -193,17 +234,9 @@ def design_from_formula(
             f"`data` must be a pandas DataFrame, got {type(data).__name__}; "
             "for arrays use logitfit.fit_arrays(X, y)."
         )
-    if data.shape[0] == 0:
+    if data.shape[0] == 0 and whole_data:
         raise DataError("The data have no rows: there is nothing to fit.")
-    try:
-        parsed = Formula(formula)
-        lhs, rhs = parsed.lhs, parsed.rhs
-    except (FormulaicError, AttributeError, SyntaxError, ValueError) as error:
-        raise FormulaError(
-            f"Cannot read the formula {formula!r}: it must look like 'y ~ x1 + x2' "
-            f"with an outcome on the left ({error})."
-        ) from error
-    used = sorted(set(lhs.required_variables) | set(rhs.required_variables))
+    lhs, rhs, used = parse_formula(formula)
     extra = [v for v in (weights, offset, trials) if isinstance(v, str)]
     check.columns_exist([*used, *extra], data.columns, formula)
 
@@ -234,8 +267,12 @@ def design_from_formula(
             )
         raw_outcome = lhs_matrix.iloc[:, 0]
     try:
-        matrix = rhs.get_model_matrix(data, na_action="raise")
-    except FormulaicError as error:
+        with warnings.catch_warnings():
+            # A level unseen when ``model_spec`` was fixed would be coded as all zeros: refuse it.
+            warnings.simplefilter("error", DataMismatchWarning)
+            source = rhs if model_spec is None else model_spec
+            matrix = source.get_model_matrix(data, na_action="raise")
+    except (FormulaicError, DataMismatchWarning) as error:
         raise FormulaError(f"Cannot build the design matrix from {formula!r}: {error}") from error
     spec: ModelSpec = matrix.model_spec
     names = tuple(str(c) for c in matrix.columns)
@@ -257,6 +294,7 @@ def design_from_formula(
         model_spec=spec,
         formula=formula,
         terms=terms,
+        whole_data=whole_data,
     )
 
 
@@ -276,17 +314,19 @@ def assemble(
     model_spec: ModelSpec | None,
     formula: str | None,
     terms: tuple[tuple[str, tuple[str, ...]], ...],
+    whole_data: bool = True,
 ) -> Design:
     """Code the outcome, fill defaults, and run the checks that need the whole design.
 
-    Shared by the formula and the array entry points (:mod:`logitfit.design_arrays`).
+    Shared by the formula and the array entry points (:mod:`logitfit.design_arrays`). With
+    ``whole_data=False`` (one Dask partition) the checks that need every row are skipped.
     """
     n_rows = X.shape[0]
-    if n_rows == 0:
+    if n_rows == 0 and whole_data:
         raise DataError("No rows are left to fit (all were dropped or the input is empty).")
     weights = check.frequency_weights(weights, row_labels) if weights is not None else None
     successes, trial_counts, event_text = check.code_outcome(
-        raw_outcome, response, trials, event, row_labels
+        raw_outcome, response, trials, event, row_labels, require_event=whole_data
     )
     design = Design(
         X=np.ascontiguousarray(X, dtype=np.float64),
@@ -304,14 +344,15 @@ def assemble(
         formula=formula,
         term_columns=terms,
     )
-    check.enough_rows(design)
-    check.outcome_varies(design)
+    if whole_data:
+        check.enough_rows(design)
+        check.outcome_varies(design)
     # Collinearity is checked by the fit, on the Hessian at the starting point (one pass fewer).
     return design
 
 
 def new_rows(
-    design: Design, new_data: pd.DataFrame | ArrayLike, offset: str | ArrayLike | None
+    design: Design | DaskDesign, new_data: pd.DataFrame | ArrayLike, offset: str | ArrayLike | None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], pd.Index]:
     """Re-apply a design's specification to new rows, as R's and statsmodels' ``predict`` do.
 
@@ -349,7 +390,7 @@ def new_rows(
             f"{design.n_params} ({', '.join(design.names)}) and needs complete rows."
         )
     if offset is None:
-        if np.any(design.offset != 0):
+        if design.has_offset:
             raise DataError("The model has an offset: pass offset= for the new rows.")
         return X, np.zeros(X.shape[0]), labels
     if isinstance(offset, str):
@@ -404,4 +445,28 @@ def intercept_only(design: Design, offset: NDArray[np.float64] | None = None) ->
         intercept_index=0,
         offset=design.offset if offset is None else offset,
         term_columns=(("1", ("Intercept",)),),
+    )
+
+
+def rows_in_memory(design: Design | DaskDesign, what: str) -> Design:
+    """Return ``design`` when its rows are in memory; raise ScaleError for a Dask fit.
+
+    Parameters
+    ----------
+    design : Design or DaskDesign
+        A fitted model's design.
+    what : str
+        The operation that needs every row, named in the error (e.g. ``"Hosmer-Lemeshow test"``).
+
+    Returns
+    -------
+    Design
+    """
+    if isinstance(design, Design):
+        return design
+    raise ScaleError(
+        f"The {what} needs every row in memory, and this model was fitted on Dask data, which "
+        "logitfit never collects. Per-row results of a Dask fit are available lazily from "
+        "logitfit.dask (predict, residuals, influence); for this one, fit the model to a sample "
+        "that fits in memory (ddf.sample(frac=...).compute()) or to ddf.compute() if it fits."
     )

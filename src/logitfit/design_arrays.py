@@ -32,6 +32,8 @@ def design_from_arrays(
     trials: ArrayLike | None = None,
     event: object = None,
     missing: Missing = "raise",
+    whole_data: bool = True,
+    first_row: int = 0,
 ) -> Design:
     """Build a Design from a predictor matrix and an outcome vector.
 
@@ -51,6 +53,12 @@ def design_from_arrays(
         The outcome level to model.
     missing : {"raise", "drop"}
         What to do with rows holding missing or infinite values.
+    whole_data : bool
+        False for one block of a larger dataset (a Dask chunk): the checks that need every row
+        are left to the caller (see :func:`logitfit.design.design_from_formula`).
+    first_row : int
+        Position of the first row in the whole data, so that messages name rows by their
+        global position (used for Dask chunks).
 
     Returns
     -------
@@ -73,7 +81,7 @@ def design_from_arrays(
             names=col_names,
             response=str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y",
             intercept_index=0 if intercept else None,
-            row_labels=pd.RangeIndex(matrix.shape[0]),
+            row_labels=pd.RangeIndex(first_row, first_row + matrix.shape[0]),
             weights=None if weights is None else check.numeric_vector(weights, "weights"),
             offset=None if offset is None else check.numeric_vector(offset, "offset"),
             trials=None if trials is None else check.numeric_vector(trials, "trials"),
@@ -82,8 +90,11 @@ def design_from_arrays(
             model_spec=None,
             formula=None,
             terms=tuple((name, (name,)) for name in col_names),
+            whole_data=whole_data,
         )
     frame = check.predictor_frame(X, names)
+    if first_row and not isinstance(X, pd.DataFrame):
+        frame.index = pd.RangeIndex(first_row, first_row + frame.shape[0])
     outcome = (
         y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel() if np.ndim(y) else y)
     )
@@ -121,6 +132,7 @@ def design_from_arrays(
         model_spec=None,
         formula=None,
         terms=tuple((name, (name,)) for name in col_names),
+        whole_data=whole_data,
     )
 
 

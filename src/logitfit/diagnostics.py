@@ -34,6 +34,7 @@ from scipy import stats
 from scipy.special import log_expit, xlogy
 
 from logitfit._linalg import inverse_hessian
+from logitfit.design import rows_in_memory
 from logitfit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def influence(result: LogitResult) -> pd.DataFrame:
         resid_deviance, resid_pearson_std, resid_deviance_std, resid_likelihood, leverage,
         cooks_distance``, then ``dfbeta_<name>`` and ``dfbetas_<name>`` per coefficient.
     """
-    design = result.design
+    design = rows_in_memory(result.design, "influence table (use logitfit.dask.influence)")
     cov = inverse_hessian(result.hessian)
     eta = design.X @ result.coef.to_numpy() + design.offset
     parts = _residual_parts(design.X, eta, design.successes, design.trials, cov)
@@ -175,7 +176,7 @@ def covariate_patterns(result: LogitResult) -> CovariatePatterns:
     -------
     CovariatePatterns
     """
-    design = result.design
+    design = rows_in_memory(result.design, "covariate-pattern analysis")
     keys = pd.DataFrame(np.column_stack([design.X, design.offset]))
     codes = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
     n_patterns = int(codes.max()) + 1
@@ -287,7 +288,7 @@ def binned_residuals(result: LogitResult, bins: int | None = None) -> pd.DataFra
     pandas.DataFrame
         ``n, mean_fitted, mean_residual, band`` per bin.
     """
-    design = result.design
+    design = rows_in_memory(result.design, "binned residual plot")
     mu = result.predict().to_numpy()
     mass = design.weights * design.trials
     count = bins if bins is not None else int(min(50, max(2, np.sqrt(design.n_trials))))

@@ -18,6 +18,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
+from logitfit.design import rows_in_memory
 from logitfit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def _score_masses(
     result: LogitResult,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Distinct fitted probabilities (ascending) with the positive and negative mass at each."""
-    design = result.design
+    design = rows_in_memory(result.design, "ROC curve, AUC and classification table")
     mu = result.predict().to_numpy()
     scores, inverse = np.unique(mu, return_inverse=True)
     positives = np.bincount(inverse, design.weights * design.successes, len(scores))

@@ -17,6 +17,7 @@ __all__ = [
     "MissingValueError",
     "OutcomeError",
     "RankDeficiencyError",
+    "ScaleError",
     "SeparationWarning",
 ]
 
@@ -47,6 +48,10 @@ class RankDeficiencyError(DataError):
 
 class ConvergenceError(LogitfitError, RuntimeError):
     """The solver stopped without a usable estimate (for example a singular Hessian)."""
+
+
+class ScaleError(LogitfitError, NotImplementedError):
+    """The operation needs every row in memory, and the model was fitted on Dask data."""
 
 
 class ConvergenceWarning(UserWarning):

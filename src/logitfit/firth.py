@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from logitfit._linalg import cholesky_lower, inverse_spd, solve_spd
-from logitfit.design import Design, intercept_only
+from logitfit.design import Design, intercept_only, rows_in_memory
 from logitfit.exceptions import ConvergenceError, DataError
 from logitfit.model import evaluate, log_expit_and_expit, row_blocks
 from logitfit.solvers import Evaluation, SolverResult, newton
@@ -232,7 +232,8 @@ def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     """
     if result.solver.method != "firth":
         raise DataError("firth_tests needs a fit with method='firth'.")
-    design, coef = result.design, result.coef.to_numpy()
+    design = rows_in_memory(result.design, "Firth penalised likelihood-ratio tests")
+    coef = result.coef.to_numpy()
     top = _state(coef, design).penalized_loglik
     critical = float(stats.chi2.ppf(level, 1))
     std_errors = result.std_errors.to_numpy()
@@ -298,7 +299,7 @@ def firth_intercept_corrected(result: LogitResult, kind: str = "flic") -> pd.Ser
     pandas.Series
         The corrected coefficients (predict with them and the original design).
     """
-    design = result.design
+    design = rows_in_memory(result.design, "FLIC/FLAC intercept correction")
     if result.solver.method != "firth" or design.intercept_index is None:
         raise DataError("FLIC and FLAC need a Firth fit (method='firth') with an intercept.")
     coef = result.coef.to_numpy()

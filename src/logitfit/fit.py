@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,7 @@ from scipy.special import xlogy
 
 from logitfit import _validation as check
 from logitfit._linalg import cholesky_lower
+from logitfit.dask import is_dask_collection, require_dask
 from logitfit.design import (
     Column,
     Design,
@@ -34,8 +35,12 @@ from logitfit.model import evaluate, largest_abs_eta, starting_point
 from logitfit.results import LogitResult
 from logitfit.separation import detect_separation
 from logitfit.solvers import Evaluation, SolverResult, gradient_descent, newton
+from logitfit.solvers._common import Objective
 
-__all__ = ["fit", "fit_arrays", "fit_design"]
+if TYPE_CHECKING:
+    from logitfit.dask.design import DaskDesign
+
+__all__ = ["fit", "fit_arrays", "fit_design", "null_kernel_deviance", "run_solver"]
 
 Method = Literal["newton", "gradient_descent", "firth"]
 
@@ -94,17 +99,60 @@ def _solve(
     def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
         return evaluate(coef, design, with_hessian)
 
+    begin = starting_point(design) if begin is None else begin
+    return run_solver(objective, method, begin, design.n_trials, options, first)
+
+
+def run_solver(
+    objective: Objective,
+    method: Method,
+    begin: NDArray[np.float64],
+    n_trials: float,
+    options: dict[str, float | int | None],
+    first: Evaluation | None = None,
+) -> SolverResult:
+    """Run Newton or gradient descent on any objective (in memory, or a Dask pass per call).
+
+    Parameters
+    ----------
+    objective : callable
+        ``objective(coef, with_hessian) -> Evaluation``.
+    method : {"newton", "gradient_descent"}
+    begin : ndarray of shape (p,)
+        Starting point.
+    n_trials : float
+        Total number of trials (gradient descent scales its step by it).
+    options : dict
+        Solver options.
+    first : Evaluation, optional
+        The objective at ``begin``, when already known (Newton only).
+
+    Returns
+    -------
+    SolverResult
+    """
     if method == "newton":
-        begin = starting_point(design) if begin is None else begin
         return newton(objective, begin, first=first, **options)  # type: ignore[arg-type]
     if method == "gradient_descent":
         return gradient_descent(
             objective,
-            starting_point(design) if begin is None else begin,
-            n_trials=design.n_trials,
+            begin,
+            n_trials=n_trials,
             **options,  # type: ignore[arg-type]
         )
     raise ValueError(f"method must be 'newton' or 'gradient_descent', got {method!r}")
+
+
+def null_kernel_deviance(design: Design | DaskDesign) -> float:
+    """Deviance of the intercept-only model without offset, in closed form.
+
+    The intercept-only MLE is the event rate, with log-likelihood kernel
+    E log(rate) + (N - E) log(1 - rate): no iteration and no pass over the rows.
+    """
+    events, total = design.n_events, design.n_trials
+    rate = events / total
+    kernel = xlogy(events, rate) + xlogy(total - events, 1.0 - rate)
+    return float(2.0 * (design.saturated_kernel - kernel))
 
 
 def _null_deviance(design: Design) -> float:
@@ -118,12 +166,7 @@ def _null_deviance(design: Design) -> float:
         null = dataclasses.replace(design, X=np.zeros((design.n_rows, 0)), names=())
         return evaluate(np.zeros(0), null, with_hessian=False).deviance
     if not design.has_offset:
-        # No offset: the intercept-only MLE is the event rate, with log-likelihood kernel
-        # E log(rate) + (N - E) log(1 - rate), no iteration and no pass over the rows.
-        events, total = design.n_events, design.n_trials
-        rate = events / total
-        kernel = xlogy(events, rate) + xlogy(total - events, 1.0 - rate)
-        return 2.0 * (design.saturated_kernel - kernel)
+        return null_kernel_deviance(design)
     return _solve(intercept_only(design), "newton", {}).evaluation.deviance
 
 
@@ -215,19 +258,21 @@ def fit(
     method: Method = "newton",
     cov_type: str = "model",
     cluster: Column = None,
+    progress: bool = False,
     **options: float | int | None,
 ) -> LogitResult:
-    """Fit a logistic regression from a formula and a DataFrame.
+    """Fit a logistic regression from a formula and a DataFrame (pandas or Dask).
 
     Parameters
     ----------
     formula : str
         ``"outcome ~ terms"`` (formulaic syntax; ``C(col)`` for a categorical predictor).
-    data : pandas.DataFrame
-        One row per observation.
+    data : pandas.DataFrame or dask.dataframe.DataFrame
+        One row per observation. A Dask DataFrame (e.g. ``dask.dataframe.read_parquet``) is fitted
+        partition by partition without being collected (see :mod:`logitfit.dask`).
     weights, offset, trials : str or array-like of shape (n,), optional
         Frequency weights, an offset, and trials per row for events/trials data (the outcome
-        then counts events). A string names a column of ``data``.
+        then counts events). A string names a column of ``data`` (the only form for Dask data).
     event : object, optional
         Outcome level to model (default 1/True, or the second of two sorted levels).
     missing : {"raise", "drop"}
@@ -239,6 +284,8 @@ def fit(
         Covariance estimator (see :mod:`logitfit.covariance`); default model-based.
     cluster : str or array-like of shape (n,), optional
         Cluster labels for ``cov_type="CR1"``: a column of ``data`` or one label per row of it.
+    progress : bool
+        Dask data only: show Dask's progress bar for each pass over the partitions.
     **options
         Solver options (``max_iter``, ``tol_deviance``, ``tol_gradient``, ``learning_rate``).
 
@@ -252,6 +299,24 @@ def fit(
     >>> data = pd.read_csv("data/spector.csv")  # doctest: +SKIP
     >>> logitfit.fit("GRADE ~ GPA + TUCE + PSI", data).coef  # doctest: +SKIP
     """
+    if is_dask_collection(data):
+        require_dask()
+        from logitfit.dask.fit import fit_dask_frame
+
+        return fit_dask_frame(
+            formula,
+            data,
+            weights=weights,
+            offset=offset,
+            trials=trials,
+            event=event,
+            missing=missing,
+            method=method,
+            cov_type=cov_type,
+            cluster=cluster,
+            progress=progress,
+            **options,
+        )
     design = design_from_formula(
         formula, data, weights=weights, offset=offset, trials=trials, event=event, missing=missing
     )
@@ -293,6 +358,7 @@ def fit_arrays(
     method: Method = "newton",
     cov_type: str = "model",
     cluster: ArrayLike | None = None,
+    progress: bool = False,
     **options: float | int | None,
 ) -> LogitResult:
     """Fit a logistic regression from a predictor matrix and an outcome vector.
@@ -300,7 +366,8 @@ def fit_arrays(
     Parameters
     ----------
     X : array-like of shape (n, k)
-        Numeric predictors (numpy array or DataFrame).
+        Numeric predictors (numpy array or DataFrame); a ``dask.array`` (with ``y`` and the
+        extras as Dask arrays too) is fitted chunk by chunk (see :mod:`logitfit.dask`).
     y : array-like of shape (n,)
         Outcome: boolean, 0/1, two-level, or events out of ``trials``.
     names : sequence of str, length k, optional
@@ -319,6 +386,8 @@ def fit_arrays(
         Covariance estimator.
     cluster : array-like of shape (n,), optional
         Cluster labels for ``cov_type="CR1"``, one per row of ``X``.
+    progress : bool
+        Dask arrays only: show Dask's progress bar for each pass over the chunks.
     **options
         Solver options.
 
@@ -326,6 +395,26 @@ def fit_arrays(
     -------
     LogitResult
     """
+    if is_dask_collection(X):
+        require_dask()
+        from logitfit.dask.fit import fit_dask_arrays
+
+        return fit_dask_arrays(
+            X,
+            y,
+            names=names,
+            intercept=intercept,
+            weights=weights,
+            offset=offset,
+            trials=trials,
+            event=event,
+            missing=missing,
+            method=method,
+            cov_type=cov_type,
+            cluster=cluster,
+            progress=progress,
+            **options,
+        )
     design = design_from_arrays(
         X,
         y,

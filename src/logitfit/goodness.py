@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from logitfit.design import Design, intercept_only
+from logitfit.design import Design, intercept_only, rows_in_memory
 from logitfit.exceptions import DataError
 from logitfit.model import evaluate
 from logitfit.solvers import newton
@@ -67,7 +67,7 @@ def risk_groups(result: LogitResult, groups: int = 10) -> NDArray[np.intp]:
     """
     if groups < 2:
         raise DataError(f"groups must be at least 2, got {groups}.")
-    design = result.design
+    design = rows_in_memory(result.design, "grouping into risk groups")
     mu = result.predict().to_numpy()
     mass = design.weights * design.trials
     cuts = np.unique([_weighted_quantile(mu, mass, k / groups) for k in range(1, groups)])
@@ -112,7 +112,7 @@ def hosmer_lemeshow(result: LogitResult, groups: int = 10) -> HosmerLemeshow:
     -------
     HosmerLemeshow
     """
-    design = result.design
+    design = rows_in_memory(result.design, "Hosmer-Lemeshow test")
     membership = risk_groups(result, groups)
     mu = result.predict().to_numpy()
     n_groups = int(membership.max()) + 1
@@ -169,7 +169,7 @@ def le_cessie_van_houwelingen(result: LogitResult) -> pd.Series:
     pandas.Series
         ``sum_squares, expected, std_error, z, p_value``.
     """
-    design = result.design
+    design = rows_in_memory(result.design, "le Cessie-van Houwelingen test")
     if not design.is_binary:
         raise DataError("The le Cessie-van Houwelingen test is defined for binary outcomes.")
     mu = result.predict().to_numpy()
@@ -208,7 +208,7 @@ def brier_score(result: LogitResult) -> float:
     -------
     float
     """
-    design = result.design
+    design = rows_in_memory(result.design, "Brier score")
     mu = result.predict().to_numpy()
     per_row = design.successes * (1 - mu) ** 2 + (design.trials - design.successes) * mu**2
     return float(design.weights @ per_row / design.n_trials)
@@ -258,7 +258,7 @@ def calibration(result: LogitResult, groups: int = 10) -> Calibration:
     -------
     Calibration
     """
-    design = result.design
+    design = rows_in_memory(result.design, "calibration table")
     membership = risk_groups(result, groups)
     mu = result.predict().to_numpy()
     mass = design.weights * design.trials

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from logitfit._linalg import cholesky_lower, inverse_hessian, solve_spd
-from logitfit.design import Design, without_columns
+from logitfit.design import Design, rows_in_memory, without_columns
 from logitfit.exceptions import DataError
 from logitfit.model import (
     evaluate,
@@ -105,9 +105,10 @@ def lr_tests_by_term(result: LogitResult) -> pd.DataFrame:
         ``p_value``, and ``converged`` (False when the reduced model is separated: its deviance
         is then the limit approached by the iterations).
     """
+    design = rows_in_memory(result.design, "likelihood-ratio test of each term (a refit per term)")
     rows = []
     for term, indices in _term_indices(result):
-        deviance, converged = _reduced_deviance(result.design, indices)
+        deviance, converged = _reduced_deviance(design, indices)
         statistic = max(deviance - result.deviance, 0.0)
         rows.append(
             {
@@ -175,7 +176,9 @@ def lr_test(smaller: LogitResult, larger: LogitResult) -> LRTest:
     LRTest
         ``statistic = D_smaller - D_larger`` on ``p_larger - p_smaller`` degrees of freedom.
     """
-    if not _same_rows(smaller.design, larger.design):
+    small_design = rows_in_memory(smaller.design, "likelihood-ratio test between two fits")
+    large_design = rows_in_memory(larger.design, "likelihood-ratio test between two fits")
+    if not _same_rows(small_design, large_design):
         raise DataError(
             "The two fits do not use the same rows, outcome, weights and offset, so their "
             "likelihoods cannot be compared; refit both on the same complete rows."
@@ -188,8 +191,8 @@ def lr_test(smaller: LogitResult, larger: LogitResult) -> LRTest:
         )
     # Nested when every column of the smaller design lies in the column space of the larger:
     # project on the larger design through its Gram matrix (no n x n matrix), as in _linalg.
-    weights = larger.design.weights
-    big, small = larger.design.X, smaller.design.X
+    weights = large_design.weights
+    big, small = large_design.X, small_design.X
     gram = big.T @ (weights[:, None] * big)
     cross = big.T @ (weights[:, None] * small)
     factor = cholesky_lower(gram)
@@ -275,7 +278,8 @@ def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
         that differs from the Wald bound by more than 10% of the Wald half-width.
     """
     quantile = float(stats.norm.ppf(0.5 + level / 2))
-    design, coef = result.design, result.coef.to_numpy()
+    design = rows_in_memory(result.design, "profile-likelihood interval (refits per bound)")
+    coef = result.coef.to_numpy()
     wald = result.conf_int(level)
     model_cov = inverse_hessian(result.hessian)  # bracket steps, whatever the cov_type is
     bounds = np.empty((result.n_params, 2))
@@ -319,7 +323,7 @@ def pseudo_r2(result: LogitResult) -> pd.Series:
     -------
     pandas.Series
     """
-    design = result.design
+    design = rows_in_memory(result.design, "set of pseudo-R2 measures (Tjur's needs each row)")
     n = result.n_obs
     cox_snell = 1.0 - np.exp(2.0 * (result.loglik_null - result.loglik) / n)
     mu = result.predict().to_numpy()
@@ -360,7 +364,8 @@ def marginal_effects(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by column: ``ame, std_error, z, p_value, conf_low, conf_high``.
     """
-    design, coef = result.design, result.coef.to_numpy()
+    design = rows_in_memory(result.design, "average marginal effects")
+    coef = result.coef.to_numpy()
     mean_variance = 0.0
     slope_part = np.zeros(result.n_params)
     for block in row_blocks(design.n_rows, design.n_params):

@@ -44,6 +44,7 @@ from threadpoolctl import ThreadpoolController
 from logitfit.solvers._common import Evaluation
 
 if TYPE_CHECKING:
+    from logitfit.dask.design import DaskDesign
     from logitfit.design import Design
 
 __all__ = [
@@ -124,7 +125,7 @@ def log_expit_and_expit(
     return log_mu, mu
 
 
-def starting_point(design: Design) -> NDArray[np.float64]:
+def starting_point(design: Design | DaskDesign) -> NDArray[np.float64]:
     """Zero slopes and the intercept at the logit of the overall event rate.
 
     Parameters
@@ -159,6 +160,26 @@ def largest_abs_eta(coef: NDArray[np.float64], design: Design) -> float:
         eta = linear_predictor(design.X[block], coef, design.offset[block])
         largest = max(largest, float(np.max(np.abs(eta), initial=0.0)))
     return largest
+
+
+def link_std_errors(X: NDArray[np.float64], cov: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return the standard error of each row's linear predictor, ``sqrt(x_i^T V x_i)``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p)
+        Design rows.
+    cov : ndarray of shape (p, p)
+        Covariance of the coefficients.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+    """
+    variance = np.empty(X.shape[0])
+    for block in row_blocks(X.shape[0], X.shape[1]):
+        variance[block] = np.einsum("ij,jk,ik->i", X[block], cov, X[block])
+    return np.sqrt(np.maximum(variance, 0.0))
 
 
 def probabilities(eta: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -318,7 +339,7 @@ def loglik(coef: NDArray[np.float64], design: Design) -> float:
     return deviance_to_loglik(evaluate(coef, design, with_hessian=False).deviance, design)
 
 
-def deviance_to_loglik(deviance: float, design: Design) -> float:
+def deviance_to_loglik(deviance: float, design: Design | DaskDesign) -> float:
     """Convert a deviance to the log-likelihood: ``l = l_saturated - D / 2``.
 
     Parameters

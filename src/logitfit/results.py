@@ -28,14 +28,21 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from logitfit.covariance import Covariance, covariance_matrix, make_covariance
-from logitfit.design import Design, new_rows
+from logitfit.dask import is_dask_collection
+from logitfit.design import Design, new_rows, rows_in_memory
 from logitfit.exceptions import DataError
-from logitfit.model import deviance_to_loglik, linear_predictor, probabilities, row_blocks
+from logitfit.model import (
+    deviance_to_loglik,
+    linear_predictor,
+    link_std_errors,
+    probabilities,
+)
 from logitfit.separation import Separation
 from logitfit.solvers import SolverResult
 
 if TYPE_CHECKING:
     from logitfit.crosscheck import Crosscheck
+    from logitfit.dask.design import DaskDesign
 
 __all__ = ["LogitResult"]
 
@@ -52,8 +59,8 @@ class LogitResult:
 
     Attributes
     ----------
-    design : Design
-        The data the model was fitted on.
+    design : Design or DaskDesign
+        The data the model was fitted on (a DaskDesign, holding totals only, for Dask data).
     coef : pandas.Series of length p
         Estimated coefficients, indexed by column name.
     hessian : ndarray of shape (p, p)
@@ -71,7 +78,7 @@ class LogitResult:
         Wald intervals (model-based by default; see :meth:`with_covariance`).
     """
 
-    design: Design
+    design: Design | DaskDesign
     coef: pd.Series
     hessian: NDArray[np.float64]
     deviance: float
@@ -125,8 +132,10 @@ class LogitResult:
         LogitResult
             Standard errors, z, p-values and intervals follow the new covariance.
         """
+        if cov_type == "CR1" or cluster is not None:
+            design = rows_in_memory(self.design, "cluster-robust covariance (CR1)")
         if isinstance(cluster, pd.Series):
-            cluster = cluster.reindex(self.design.row_labels)
+            cluster = cluster.reindex(design.row_labels)
         spec = make_covariance(cov_type, cluster, self.design.n_rows)
         return replace(self, covariance=spec)
 
@@ -276,7 +285,8 @@ class LogitResult:
         ----------
         new_data : DataFrame or array-like of shape (m, k), optional
             New rows; the formula (with its categorical levels) is re-applied to them. Default:
-            the rows the model was fitted on.
+            the rows the model was fitted on. For a fit on Dask data, the fitted rows or a Dask
+            DataFrame give a lazy Dask Series or DataFrame (see :mod:`logitfit.dask.rows`).
         kind : {"probability", "link"}
             Probabilities ``mu`` or the linear predictor ``eta``.
         offset : str or array-like of shape (m,), optional
@@ -291,8 +301,21 @@ class LogitResult:
         """
         if kind not in ("probability", "link"):
             raise DataError(f"kind must be 'probability' or 'link', got {kind!r}.")
+        if not isinstance(self.design, Design) and (
+            new_data is None or is_dask_collection(new_data)
+        ):
+            from logitfit.dask.rows import predict
+
+            return predict(
+                self,
+                new_data,
+                kind=kind,
+                offset=offset,  # type: ignore[arg-type]
+                std_errors=std_errors,
+            )
         if new_data is None:
-            X, offs, labels = self.design.X, self.design.offset, self.design.row_labels
+            design = rows_in_memory(self.design, "prediction")
+            X, offs, labels = design.X, design.offset, design.row_labels
         else:
             X, offs, labels = new_rows(self.design, new_data, offset)
         eta = linear_predictor(X, self.coef.to_numpy(), offs)
@@ -301,12 +324,8 @@ class LogitResult:
         )
         if not std_errors:
             return prediction
-        cov = self.cov.to_numpy()
-        variance = np.empty(X.shape[0])
-        for block in row_blocks(X.shape[0], X.shape[1]):
-            variance[block] = np.einsum("ij,jk,ik->i", X[block], cov, X[block])
         return pd.DataFrame(
-            {"prediction": prediction, "link_std_error": np.sqrt(np.maximum(variance, 0.0))}
+            {"prediction": prediction, "link_std_error": link_std_errors(X, self.cov.to_numpy())}
         )
 
     def predict_interval(
@@ -337,6 +356,10 @@ class LogitResult:
         pandas.DataFrame
             ``probability, lower, upper`` per row.
         """
+        if not isinstance(self.design, Design) and new_data is None:
+            from logitfit.dask.rows import predict_interval
+
+            return predict_interval(self, level)
         quantile = stats.norm.ppf(0.5 + _check_level(level) / 2.0)
         link = self.predict(new_data, kind="link", offset=offset, std_errors=True)
         eta, half = link["prediction"], quantile * link["link_std_error"]

@@ -106,11 +106,7 @@ def format_summary(result: LogitResult, level: float = 0.95) -> str:
         lines.append(f"Formula:         {design.formula}")
     lines += [
         f"Observations:    {result.n_obs:g}"
-        + (
-            f"   (rows dropped for missing values: {len(design.dropped_rows)})"
-            if design.dropped_rows
-            else ""
-        ),
+        + (f"   (rows dropped for missing values: {design.n_dropped})" if design.n_dropped else ""),
         f"Events:          {design.n_events:g} of {design.n_trials:g} trials",
         f"Covariance:      {result.covariance.describe()}",
         f"Solver:          {result.solver.method}, {status} "
@@ -127,9 +123,9 @@ def format_summary(result: LogitResult, level: float = 0.95) -> str:
         f"AIC: {result.aic:.4f}     BIC: {result.bic:.4f}     McFadden R2: {result.pseudo_r2:.4f}",
     ]
     notes = []
-    if design.weights.min() != 1.0 or design.weights.max() != 1.0:
+    if not design.unit_weights:
         notes.append("Frequency weights were used.")
-    if design.offset.any():
+    if design.has_offset:
         notes.append("The linear predictor includes an offset.")
     if result.solver.method == "firth":
         notes.append(
@@ -193,7 +189,7 @@ def result_to_dict(result: LogitResult, level: float = 0.95) -> dict[str, Any]:
             "event": design.event,
             "terms": list(design.names),
             "n_rows": design.n_rows,
-            "n_dropped_rows": len(design.dropped_rows),
+            "n_dropped_rows": design.n_dropped,
             "n_events": design.n_events,
             "n_trials": design.n_trials,
             "confidence_level": level,

@@ -1,0 +1,353 @@
+"""Fit on Dask data: the in-memory Newton iteration with one Dask pass per evaluation.
+
+The sequence of passes over the partitions (each one Dask graph, see :mod:`logitfit.dask.passes`):
+
+1. formula fits only: the distinct values of the categorical columns and of a non-numeric
+   outcome (reads those columns only), to fix the design's columns (:mod:`logitfit.dask.spec`);
+2. validate and total every partition, keeping a systematic sample of about 10,000 rows
+   (50 per coefficient if more) on the client;
+3. one pass per Newton evaluation: the summed gradient, Hessian and deviance. Newton starts from
+   the in-memory fit of the sample (as the in-memory warm start does), so three or four passes
+   usually suffice; step halving, convergence tests, the rank check on the first Hessian and the
+   result object are those of the in-memory fit.
+
+The k x k solves run on the client. No per-row data reach the client except the sample, which
+also serves the separation check: a non-separated sample proves that the whole data are not
+separated (a direction separating all rows separates every subset).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from logitfit import _validation as check
+from logitfit._linalg import cholesky_lower
+from logitfit.dask import passes
+from logitfit.dask.design import (
+    ArrayBuilder,
+    DaskDesign,
+    PartBuilder,
+    PartSummary,
+    stack_sample,
+)
+from logitfit.dask.spec import plan_frame, resolve_event
+from logitfit.design import Missing
+from logitfit.exceptions import (
+    ConvergenceError,
+    ConvergenceWarning,
+    DataError,
+    LogitfitError,
+    OutcomeError,
+    ScaleError,
+    SeparationWarning,
+)
+from logitfit.fit import _SUBSAMPLE_ROWS, _SUSPICIOUS_ETA, Method, null_kernel_deviance, run_solver
+from logitfit.model import largest_abs_eta, starting_point
+from logitfit.results import LogitResult
+from logitfit.separation import detect_separation
+from logitfit.solvers import Evaluation, newton
+
+__all__ = ["fit_dask_arrays", "fit_dask_frame"]
+
+
+def _refuse(method: str, cov_type: str, cluster: object) -> None:
+    """Raise ScaleError for the options that need every row in memory."""
+    if method == "firth":
+        raise ScaleError(
+            "method='firth' is not available for Dask data: Firth's correction is meant for "
+            "small or sparse samples, which fit in memory; call ddf.compute() and fit that."
+        )
+    if cov_type == "CR1" or cluster is not None:
+        raise ScaleError(
+            "Cluster-robust covariance (CR1) is not available for Dask data (it needs the "
+            "score sums of every cluster on the client); use cov_type='HC0' or 'HC1'."
+        )
+
+
+def fit_dask_frame(
+    formula: str,
+    data: Any,
+    *,
+    weights: object = None,
+    offset: object = None,
+    trials: object = None,
+    event: object = None,
+    missing: Missing = "raise",
+    method: Method = "newton",
+    cov_type: str = "model",
+    cluster: object = None,
+    progress: bool = False,
+    **options: float | int | None,
+) -> LogitResult:
+    """Fit a formula to a Dask DataFrame (called by :func:`logitfit.fit`).
+
+    Parameters
+    ----------
+    formula : str
+        ``"outcome ~ terms"``.
+    data : dask.dataframe.DataFrame
+        The data, in partitions; never collected.
+    weights, offset, trials : str, optional
+        Column names.
+    event, missing, method, cov_type, cluster, **options
+        As in :func:`logitfit.fit` (no Firth, no CR1).
+    progress : bool
+        Show Dask's progress bar for each pass.
+
+    Returns
+    -------
+    LogitResult
+        With a :class:`logitfit.dask.design.DaskDesign` as its ``design``.
+    """
+    _refuse(method, cov_type, cluster)
+    plan, projected = plan_frame(
+        formula,
+        data,
+        weights=weights,
+        offset=offset,
+        trials=trials,
+        event=event,
+        missing=missing,
+        progress=progress,
+    )
+    design = DaskDesign(
+        names=plan.names,
+        response=plan.response,
+        event=plan.event,
+        intercept_index=plan.intercept_index,
+        model_spec=plan.builder.model_spec,
+        formula=formula,
+        term_columns=plan.term_columns,
+        totals=PartSummary(),
+        parts=tuple(projected.to_delayed()),
+        build=plan.builder,
+        source=projected,
+    )
+    return _fit(design, method, cov_type, progress, options)
+
+
+def fit_dask_arrays(
+    X: Any,
+    y: Any,
+    *,
+    names: Sequence[str] | None = None,
+    intercept: bool = True,
+    weights: Any = None,
+    offset: Any = None,
+    trials: Any = None,
+    event: object = None,
+    missing: Missing = "raise",
+    method: Method = "newton",
+    cov_type: str = "model",
+    cluster: ArrayLike | None = None,
+    progress: bool = False,
+    **options: float | int | None,
+) -> LogitResult:
+    """Fit from a Dask array of predictors (called by :func:`logitfit.fit_arrays`).
+
+    Parameters
+    ----------
+    X : dask.array.Array of shape (n, k)
+        Predictors, chunked by rows (column chunks are merged).
+    y : dask.array.Array of shape (n,)
+        Outcome.
+    names, intercept, event, missing, method, cov_type, cluster, **options
+        As in :func:`logitfit.fit_arrays` (no Firth, no CR1).
+    weights, offset, trials : dask.array.Array of shape (n,), optional
+        Per-row extras (rechunked to the rows of ``X``).
+    progress : bool
+        Show Dask's progress bar for each pass.
+
+    Returns
+    -------
+    LogitResult
+    """
+    import dask.array as da
+    from dask import delayed
+
+    _refuse(method, cov_type, cluster)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2:
+        raise DataError(f"X must be two-dimensional (n, k); got {X.ndim} dimensions.")
+    X = X.rechunk({1: -1})
+    row_chunks = X.chunks[0]
+    n_cols = X.shape[1]
+    if names is not None and len(names) != n_cols:
+        raise DataError(f"names has {len(names)} entries but X has {n_cols} columns.")
+    predictor_names = (
+        tuple(names) if names is not None else tuple(f"x{j + 1}" for j in range(n_cols))
+    )
+    extras: dict[str, Any] = {}
+    for role, vector in (("y", y), ("weights", weights), ("offset", offset), ("trials", trials)):
+        if vector is None:
+            continue
+        vector = vector if isinstance(vector, da.Array) else da.from_array(np.asarray(vector))
+        if vector.ndim != 1 or vector.shape[0] != X.shape[0]:
+            raise DataError(
+                f"{role} must be one value per row of X ({X.shape[0]}); got shape {vector.shape}."
+            )
+        extras[role] = vector.rechunk((row_chunks,))
+    outcome = extras["y"]
+    distinct = None
+    if trials is None and (event is not None or outcome.dtype.kind not in "biuf"):
+        distinct = pd.Series(passes.compute(da.unique(outcome), progress))
+    event_level, event_text = resolve_event(distinct, "y", event, trials is not None)
+    starts = np.concatenate([[0], np.cumsum(row_chunks)[:-1]]).astype(int)
+    blocks = [X.to_delayed().ravel()] + [
+        extras[r].to_delayed().ravel() if r in extras else [None] * len(row_chunks)
+        for r in ("y", "weights", "offset", "trials")
+    ]
+    parts = tuple(
+        delayed(tuple, pure=True)([int(start), *row])
+        for start, *row in zip(starts, *blocks, strict=True)
+    )
+    all_names = ("Intercept", *predictor_names) if intercept else predictor_names
+    design = DaskDesign(
+        names=all_names,
+        response="y",
+        event=event_text,
+        intercept_index=0 if intercept else None,
+        model_spec=None,
+        formula=None,
+        term_columns=tuple((name, (name,)) for name in all_names),
+        totals=PartSummary(),
+        parts=parts,
+        build=ArrayBuilder(predictor_names, intercept, event_level, missing),
+        source=(X, *(extras.get(r) for r in ("y", "weights", "offset", "trials"))),
+    )
+    return _fit(design, method, cov_type, progress, options)
+
+
+def _check_totals(design: DaskDesign, build: PartBuilder) -> None:
+    """Run the in-memory checks that need every row, on the totals."""
+    totals = design.totals
+    if totals.n_rows == 0:
+        raise DataError("No rows are left to fit (all were dropped or the input is empty).")
+    if totals.n_positive < design.n_params:
+        raise DataError(
+            f"Only {totals.n_positive} rows for {design.n_params} coefficients: a model needs at "
+            "least as many rows as parameters. Use fewer predictors or more data."
+        )
+    event = build.event
+    if event is not None and totals.n_events == 0:
+        raise OutcomeError(f"The event {event!r} never occurs in '{design.response}'.")
+    check.outcome_varies(design)
+
+
+def _fit(
+    design: DaskDesign,
+    method: Method,
+    cov_type: str,
+    progress: bool,
+    options: dict[str, float | int | None],
+) -> LogitResult:
+    """Validate and total the partitions, then run the solver with one pass per evaluation."""
+    if method not in ("newton", "gradient_descent"):
+        raise ValueError(f"method must be 'newton' or 'gradient_descent', got {method!r}")
+    sample_size = max(_SUBSAMPLE_ROWS, 50 * design.n_params)
+    per_part = math.ceil(sample_size / max(design.n_partitions, 1))
+    totals = passes.summarise(design.parts, design.build, per_part, progress)
+    design = replace(design, totals=replace(totals, sample=()))
+    _check_totals(design, design.build)
+    sample = stack_sample(totals.sample)
+
+    largest: dict[bytes, float] = {}
+
+    def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
+        evaluation, largest[coef.tobytes()] = passes.evaluate(
+            coef, design, with_hessian, progress=progress
+        )
+        return evaluation
+
+    begin = _warm_start(design, sample) if method == "newton" else starting_point(design)
+    first = objective(begin, True)
+    if first.hessian is not None:
+        check.full_rank(design, first.hessian)
+    solution = run_solver(objective, method, begin, design.n_trials, options, first)
+    evaluation = solution.evaluation
+    if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
+        evaluation = objective(solution.coef, True)
+    if solution.coef.tobytes() not in largest:
+        objective(solution.coef, False)
+    if not solution.converged or largest[solution.coef.tobytes()] > _SUSPICIOUS_ETA:
+        _warn_separation(sample, solution.converged, solution.message, method)
+    hessian = evaluation.hessian
+    if hessian is None or cholesky_lower(hessian) is None:
+        raise ConvergenceError(
+            "The Hessian at the final estimate is not positive definite, so standard errors "
+            f"cannot be computed ({solution.message}). Check for nearly collinear predictors "
+            "and rescale predictors measured in very different units."
+        )
+    result = LogitResult(
+        design=design,
+        coef=pd.Series(solution.coef, index=pd.Index(design.names), name="coef"),
+        hessian=hessian,
+        deviance=evaluation.deviance,
+        null_deviance=_null_deviance(design, progress),
+        solver=replace(solution, evaluation=evaluation),
+    )
+    return result if cov_type == "model" else result.with_covariance(cov_type)
+
+
+def _warm_start(design: DaskDesign, sample: Any) -> NDArray[np.float64]:
+    """Start from the in-memory fit of the row sample when the data are much larger."""
+    from logitfit.fit import _solve
+
+    start = starting_point(design)
+    if design.n_rows < 20 * sample.n_rows:
+        return start
+    events = sample.n_events
+    if events == 0 or events == sample.n_trials:
+        return start
+    try:
+        solution = _solve(sample, "newton", {"max_iter": 25})
+    except (LogitfitError, ArithmeticError, ValueError):  # e.g. a singular sample Hessian
+        return start
+    if not solution.converged or largest_abs_eta(solution.coef, sample) > _SUSPICIOUS_ETA:
+        return start
+    return solution.coef
+
+
+def _warn_separation(sample: Any, converged: bool, message: str, method: str) -> None:
+    """Check the sample for separation and warn in words (the full check needs every row)."""
+    found = detect_separation(sample)
+    if found is not None:
+        warnings.warn(
+            "Fitted probabilities reach 0 or 1, and a systematic sample of "
+            f"{sample.n_rows} rows is separated: {found.describe()} Over all rows the linear "
+            "program would need the data in memory; if the whole data are separated too, the "
+            "estimates of those coefficients are infinite.",
+            SeparationWarning,
+            stacklevel=4,
+        )
+    elif not converged:
+        warnings.warn(
+            f"The {method} solver did not converge: {message}. The estimates below are "
+            "from its last iteration; try a larger max_iter.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+
+
+def _null_deviance(design: DaskDesign, progress: bool) -> float:
+    """Null deviance as :func:`logitfit.fit._null_deviance`, with passes where it iterates."""
+    if design.intercept_index is None:
+        return passes.evaluate(np.zeros(0), design, False, "offset", progress)[0].deviance
+    if not design.has_offset:
+        return null_kernel_deviance(design)
+
+    def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
+        return passes.evaluate(coef, design, with_hessian, "intercept", progress)[0]
+
+    rate = design.n_events / design.n_trials
+    begin = np.array([math.log(rate) - math.log1p(-rate)])
+    return newton(objective, begin).evaluation.deviance

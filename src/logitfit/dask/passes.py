@@ -1,0 +1,259 @@
+"""Passes over the partitions: each is one Dask graph, mapped over partitions and tree-summed.
+
+A pass maps a pure function over the partitions (each builds its partition's Design on the
+worker, see :mod:`logitfit.dask.design`) and sums the small results (totals, a gradient of
+length p, a p x p Hessian) in a tree, so that only O(p^2) numbers per partition travel and the
+client receives one total. Whatever scheduler Dask is using runs it: the local threaded one (out
+of core: partitions are read, used and released one by one) or a ``dask.distributed`` cluster
+when a Client is active. The sums are those of :func:`logitfit.model.evaluate`, so the totals
+equal the in-memory ones up to the order of floating-point additions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from logitfit.dask.design import DaskDesign, PartBuilder, PartSummary
+from logitfit.design import Design, intercept_only
+from logitfit.model import (
+    _evaluate_rows,
+    _single_threaded_blas,
+    linear_predictor,
+    probabilities,
+    row_blocks,
+    weighted_gram,
+)
+from logitfit.solvers import Evaluation
+
+__all__ = ["EvaluationSums", "compute", "evaluate", "sandwich_meat", "summarise", "tree_reduce"]
+
+#: Partial results combined per node of the reduction tree.
+_FAN_IN = 8
+
+Model = Literal["full", "intercept", "offset"]
+
+#: (log-likelihood kernel, gradient, Hessian or None, largest |eta|) of some partitions.
+EvaluationSums = tuple[float, NDArray[np.float64], NDArray[np.float64] | None, float]
+
+
+def compute(graph: Any, progress: bool = False) -> Any:
+    """Compute one lazy result with the active scheduler, optionally showing Dask's progress bar.
+
+    Parameters
+    ----------
+    graph : dask collection or Delayed
+        What to compute.
+    progress : bool
+        Show ``dask.diagnostics.ProgressBar`` (local schedulers) or ``distributed.progress``
+        (when a ``dask.distributed.Client`` is active).
+
+    Returns
+    -------
+    object
+        The computed value.
+    """
+    import dask
+
+    client = _active_client()
+    if client is not None:
+        future = client.compute(graph)
+        if progress:
+            from distributed import progress as show_progress
+
+            show_progress(future)
+        return future.result()
+    if progress:
+        from dask.diagnostics import ProgressBar
+
+        with ProgressBar():
+            return dask.compute(graph)[0]
+    return dask.compute(graph)[0]
+
+
+def _active_client() -> Any:
+    """Return the default ``dask.distributed`` Client, or None when there is none."""
+    try:
+        from distributed import default_client
+    except ImportError:  # pragma: no cover - distributed is part of the dask extra
+        return None
+    try:
+        return default_client()
+    except ValueError:  # no client was started: Dask's local scheduler runs the graph
+        return None
+
+
+def tree_reduce(parts: Sequence[Any], combine: Callable[..., Any]) -> Any:
+    """Combine lazy partial results in a tree of ``combine(*parts)`` calls, ``_FAN_IN`` at a time.
+
+    Parameters
+    ----------
+    parts : sequence of Delayed
+        Per-partition results.
+    combine : callable
+        Combines any number of partial results into one.
+
+    Returns
+    -------
+    Delayed
+    """
+    from dask import delayed
+
+    level = list(parts)
+    while True:
+        level = [
+            delayed(combine, pure=True)(*level[i : i + _FAN_IN])
+            for i in range(0, len(level), _FAN_IN)
+        ]
+        if len(level) == 1:
+            return level[0]
+
+
+# -- functions run on the workers, one call per partition ----------------------------------------
+def _summarise_part(part: Any, build: PartBuilder, sample_rows: int) -> PartSummary:
+    return PartSummary.of(build(part), sample_rows)
+
+
+def _add_summaries(*summaries: PartSummary) -> PartSummary:
+    total = summaries[0]
+    for summary in summaries[1:]:
+        total = total + summary
+    return total
+
+
+def _model_design(design: Design, model: Model) -> Design:
+    """Return the partition's design for the full, the intercept-only or the offset-only model."""
+    if model == "intercept":
+        return intercept_only(design)
+    if model == "offset":
+        return replace(design, X=np.zeros((design.n_rows, 0)), names=(), intercept_index=None)
+    return design
+
+
+def _evaluate_part(
+    part: Any, build: PartBuilder, coef: NDArray[np.float64], with_hessian: bool, model: Model
+) -> EvaluationSums:
+    design = _model_design(build(part), model)
+    n_cols = design.n_params
+    if design.n_rows == 0:
+        hessian = np.zeros((n_cols, n_cols)) if with_hessian else None
+        return 0.0, np.zeros(n_cols), hessian, 0.0
+    with _single_threaded_blas(n_cols):
+        kernel, gradient, hessian = _evaluate_rows(
+            coef, design, slice(0, design.n_rows), with_hessian
+        )
+    largest = 0.0
+    for block in row_blocks(design.n_rows, n_cols):
+        eta = linear_predictor(design.X[block], coef, design.offset[block])
+        largest = max(largest, float(np.max(np.abs(eta), initial=0.0)))
+    return kernel, gradient, hessian, largest
+
+
+def _add_evaluations(*parts: EvaluationSums) -> EvaluationSums:
+    kernel = sum(part[0] for part in parts)
+    gradient = np.sum([part[1] for part in parts], axis=0)
+    hessians = [part[2] for part in parts if part[2] is not None]
+    hessian = np.sum(hessians, axis=0) if hessians else None
+    return kernel, gradient, hessian, max(part[3] for part in parts)
+
+
+def _meat_part(part: Any, build: PartBuilder, coef: NDArray[np.float64]) -> NDArray[np.float64]:
+    design = build(part)
+    meat = np.zeros((design.n_params, design.n_params))
+    for block in row_blocks(design.n_rows, design.n_params):
+        eta = linear_predictor(design.X[block], coef, design.offset[block])
+        residual = design.successes[block] - design.trials[block] * probabilities(eta)
+        meat += weighted_gram(design.X[block], design.weights[block] * residual**2)
+    return meat
+
+
+def _add_arrays(*arrays: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.asarray(np.sum(arrays, axis=0))
+
+
+# -- passes, called on the client ----------------------------------------------------------------
+def summarise(
+    parts: Sequence[Any], build: PartBuilder, sample_rows: int, progress: bool = False
+) -> PartSummary:
+    """One pass: validate every partition and total it, keeping a systematic row sample.
+
+    Parameters
+    ----------
+    parts : sequence of Delayed
+        The partitions.
+    build : FrameBuilder or ArrayBuilder
+        Builds each partition's Design (raising the in-memory errors on bad input).
+    sample_rows : int
+        Rows kept from each partition for the sample.
+    progress : bool
+        Show Dask's progress bar.
+
+    Returns
+    -------
+    PartSummary
+    """
+    from dask import delayed
+
+    summaries = [delayed(_summarise_part, pure=True)(part, build, sample_rows) for part in parts]
+    return compute(tree_reduce(summaries, _add_summaries), progress)
+
+
+def evaluate(
+    coef: NDArray[np.float64],
+    design: DaskDesign,
+    with_hessian: bool = True,
+    model: Model = "full",
+    progress: bool = False,
+) -> tuple[Evaluation, float]:
+    """One pass: deviance, gradient and Hessian over every partition, and the largest |eta|.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (p,)
+        Coefficients (of the null model's columns when ``model`` is not "full").
+    design : DaskDesign
+    with_hessian : bool
+        Also sum the partitions' ``X^T W X``.
+    model : {"full", "intercept", "offset"}
+        The model's columns, or those of the null model.
+    progress : bool
+        Show Dask's progress bar.
+
+    Returns
+    -------
+    evaluation : Evaluation
+        As :func:`logitfit.model.evaluate` on the whole data.
+    largest_abs_eta : float
+        ``max |eta|`` over the rows (a symptom of separation when large).
+    """
+    from dask import delayed
+
+    sums = [
+        delayed(_evaluate_part, pure=True)(part, design.build, coef, with_hessian, model)
+        for part in design.parts
+    ]
+    kernel, gradient, hessian, largest = compute(tree_reduce(sums, _add_evaluations), progress)
+    deviance = 2.0 * (design.saturated_kernel - kernel)
+    return Evaluation(deviance=deviance, gradient=gradient, hessian=hessian), largest
+
+
+def sandwich_meat(coef: NDArray[np.float64], design: DaskDesign) -> NDArray[np.float64]:
+    """One pass: the heteroskedasticity-robust meat ``X^T diag(w r^2) X``, ``r = y - m mu``.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (p,)
+    design : DaskDesign
+
+    Returns
+    -------
+    ndarray of shape (p, p)
+    """
+    from dask import delayed
+
+    meats = [delayed(_meat_part, pure=True)(part, design.build, coef) for part in design.parts]
+    return compute(tree_reduce(meats, _add_arrays))
