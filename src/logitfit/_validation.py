@@ -101,11 +101,14 @@ def _bad_mask(column: pd.Series) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     return missing, infinite
 
 
-def complete_rows(frame: pd.DataFrame, columns: Sequence[str], missing: str) -> pd.Series | None:
+def complete_rows(
+    frame: pd.DataFrame, columns: Sequence[str], missing: str, whole_data: bool = True
+) -> pd.Series | None:
     """Find rows with missing or infinite values in ``columns``.
 
     Returns None when every row is complete, a boolean Series (True = keep) when
-    ``missing == "drop"``, and raises MissingValueError when ``missing == "raise"``.
+    ``missing == "drop"``, and raises MissingValueError when ``missing == "raise"`` (counting
+    the complete rows only when ``frame`` is the whole data, not one partition of it).
     """
     if missing not in ("raise", "drop"):
         raise DataError(f"missing must be 'raise' or 'drop', got {missing!r}.")
@@ -121,11 +124,11 @@ def complete_rows(frame: pd.DataFrame, columns: Sequence[str], missing: str) -> 
     if not any_bad.any():
         return None
     if missing == "raise":
-        n_complete = int((~any_bad).sum())
+        complete = f"the {int((~any_bad).sum())} complete rows" if whole_data else "complete rows"
         raise MissingValueError(
             f"Missing or infinite values in columns the model uses: {'; '.join(problems)}. "
             f"Fill them in, or drop those rows explicitly with missing='drop' "
-            f"(CLI: --drop-missing) to fit on the {n_complete} complete rows."
+            f"(CLI: --drop-missing) to fit on {complete}."
         )
     return pd.Series(~any_bad, index=frame.index)
 

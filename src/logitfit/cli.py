@@ -7,6 +7,7 @@ each to standard error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import warnings
@@ -16,7 +17,7 @@ from typing import Any, TextIO
 
 from logitfit.exceptions import LogitfitError
 from logitfit.fit import fit
-from logitfit.io import read_table
+from logitfit.io import read_dask_table, read_table, wants_dask
 from logitfit.results import LogitResult
 
 __all__ = ["main"]
@@ -27,7 +28,9 @@ class CommandError(LogitfitError):
 
 
 def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", help="CSV file (or .parquet with pyarrow installed)")
+    parser.add_argument(
+        "data", help="CSV or Parquet file; a Parquet folder or glob ('data/*.parquet') uses Dask"
+    )
     parser.add_argument("--formula", "-f", required=True, help='e.g. "y ~ x1 + C(group)"')
     parser.add_argument("--weights", help="column of frequency weights")
     parser.add_argument("--offset", help="column added to the linear predictor")
@@ -54,6 +57,16 @@ def _build_parser() -> argparse.ArgumentParser:
     fit_parser = commands.add_parser("fit", help="fit a model and print its summary")
     _add_model_arguments(fit_parser)
     fit_parser.add_argument("--level", type=float, default=0.95, help="confidence level")
+    fit_parser.add_argument(
+        "--dask",
+        action="store_true",
+        help="fit with Dask, partition by partition (implied by a folder or glob of Parquet files)",
+    )
+    fit_parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="address of a dask.distributed scheduler, e.g. tcp://10.0.0.5:8786 (implies --dask)",
+    )
     fit_parser.add_argument(
         "--json", metavar="PATH", help="write the result as JSON to PATH ('-' for standard output)"
     )
@@ -107,6 +120,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _fit(args: argparse.Namespace) -> LogitResult:
+    use_dask = getattr(args, "dask", False) or getattr(args, "scheduler", None) is not None
+    if use_dask or wants_dask(args.data):
+        return _fit_dask(args)
     data = read_table(args.data)
     return fit(
         args.formula,
@@ -118,6 +134,32 @@ def _fit(args: argparse.Namespace) -> LogitResult:
         missing="drop" if args.drop_missing else "raise",
         method=args.method,
     )
+
+
+def _fit_dask(args: argparse.Namespace) -> LogitResult:
+    """Fit lazily with Dask's progress bar, on a distributed scheduler when one is named."""
+    data = read_dask_table(args.data)
+    with contextlib.ExitStack() as stack:
+        if args.scheduler is not None:
+            from distributed import Client
+
+            try:
+                stack.enter_context(Client(args.scheduler, timeout="10s"))
+            except OSError as error:
+                raise CommandError(
+                    f"Cannot reach the Dask scheduler at {args.scheduler}: {error}"
+                ) from error
+        return fit(
+            args.formula,
+            data,
+            weights=args.weights,
+            offset=args.offset,
+            trials=args.trials,
+            event=args.event,
+            missing="drop" if args.drop_missing else "raise",
+            method=args.method,
+            progress=True,
+        )
 
 
 def _write_json(payload: dict[str, Any], target: str, overwrite: bool, out: TextIO) -> None:

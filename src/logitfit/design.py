@@ -240,7 +240,7 @@ def design_from_formula(
     extra = [v for v in (weights, offset, trials) if isinstance(v, str)]
     check.columns_exist([*used, *extra], data.columns, formula)
 
-    keep = check.complete_rows(data, [*used, *extra], missing)
+    keep = check.complete_rows(data, [*used, *extra], missing, whole_data)
     if keep is not None:
         data = data.loc[keep]
         for name, value in (("weights", weights), ("offset", offset), ("trials", trials)):

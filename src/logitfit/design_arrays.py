@@ -106,7 +106,7 @@ def design_from_arrays(
     for role, array in arrays.items():
         check.same_length(array, n_rows, role)
     combined = frame.assign(**{"<outcome y>": outcome}, **{f"<{k}>": v for k, v in arrays.items()})
-    keep = check.complete_rows(combined, list(combined.columns), missing)
+    keep = check.complete_rows(combined, list(combined.columns), missing, whole_data)
     dropped: tuple[Any, ...] = ()
     if keep is not None:
         dropped = tuple(keep[~keep].index)

@@ -1,14 +1,61 @@
-"""Reading a user's data file: CSV, or Parquet when pyarrow is installed."""
+"""Reading a user's data: a CSV or Parquet file, or many Parquet files lazily with Dask."""
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from logitfit.exceptions import DataError
 
-__all__ = ["read_table"]
+__all__ = ["read_dask_table", "read_table", "wants_dask"]
+
+_GLOB = ("*", "?", "[")
+
+
+def wants_dask(path: str | Path) -> bool:
+    """Tell whether a data argument names many files: a folder or a glob pattern.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    bool
+    """
+    text = str(path)
+    return Path(text).is_dir() or any(mark in text for mark in _GLOB)
+
+
+def read_dask_table(path: str | Path) -> Any:
+    """Open Parquet (a file, folder or glob) or CSV files lazily as a Dask DataFrame.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A Parquet folder, a glob such as ``"data/*.parquet"``, or CSV files by suffix.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+    """
+    from logitfit.dask import require_dask
+
+    require_dask()
+    import dask.dataframe as dd
+
+    text = str(path)
+    is_csv = text.lower().endswith(".csv")
+    if not (Path(text).exists() or glob.glob(text)):
+        raise DataError(f"No data file or folder matches {text}")
+    try:
+        return dd.read_csv(text) if is_csv else dd.read_parquet(text)
+    except (OSError, ValueError) as error:
+        kind = "CSV" if is_csv else "Parquet"
+        raise DataError(f"Cannot read {text} as {kind}: {str(error).splitlines()[0]}") from error
 
 
 def read_table(path: str | Path) -> pd.DataFrame:

@@ -11,6 +11,8 @@ equal the in-memory ones up to the order of floating-point additions.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Literal
@@ -65,12 +67,14 @@ def compute(graph: Any, progress: bool = False) -> Any:
         if progress:
             from distributed import progress as show_progress
 
-            show_progress(future)
+            # Standard error, so that a JSON result on standard output stays clean.
+            with contextlib.redirect_stdout(sys.stderr):
+                show_progress(future)
         return future.result()
     if progress:
         from dask.diagnostics import ProgressBar
 
-        with ProgressBar():
+        with ProgressBar(out=sys.stderr):
             return dask.compute(graph)[0]
     return dask.compute(graph)[0]
 

@@ -127,9 +127,14 @@ def _categorical_variables(spec: ModelSpec, used: Sequence[str]) -> list[str]:
         if str(getattr(kind, "value", kind)) != "categorical":
             continue
         for name in used:
-            if re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", str(factor)) and name not in found:
+            if _mentions(str(factor), name) and name not in found:
                 found.append(name)
     return found
+
+
+def _mentions(expression: str, name: str) -> bool:
+    """Tell whether ``name`` occurs in ``expression`` as a whole identifier."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", expression) is not None
 
 
 def _template(head: pd.DataFrame, levels: dict[str, pd.Series]) -> pd.DataFrame:
@@ -194,7 +199,10 @@ def plan_frame(
     lhs, rhs, used = parse_formula(formula)
     extra = [v for v in (weights, offset, trials) if isinstance(v, str)]
     check.columns_exist([*used, *extra], data.columns, formula)
-    columns = list(dict.fromkeys([*used, *extra]))
+    # formulaic 1.2 leaves the arguments of stateful transforms (center(x)) out of
+    # required_variables, so also keep every column whose name appears in the formula.
+    named = [str(c) for c in data.columns if _mentions(formula, str(c))]
+    columns = list(dict.fromkeys([*used, *named, *extra]))
     projected = data[columns]
     head = projected.head(_HEAD_ROWS, npartitions=1, compute=True)
     if head.shape[0] == 0:  # an empty first partition: look further (reads more partitions)
