@@ -5,8 +5,9 @@ Figures live in :mod:`logitfit.plots` (imported on demand, so matplotlib loads o
 
 from logitfit.covariance import Covariance
 from logitfit.crosscheck import Crosscheck, crosscheck
-from logitfit.design import Design, design_from_formula
+from logitfit.design import Design
 from logitfit.design_arrays import design_from_arrays
+from logitfit.design_formula import design_from_formula
 from logitfit.diagnostics import (
     CovariatePatterns,
     binned_residuals,

@@ -1,7 +1,7 @@
 """The problem's data: a validated design matrix, outcome, weights and offset.
 
 A :class:`Design` is built once, at the boundary, from a formula and a DataFrame
-(:func:`design_from_formula`) or from arrays
+(:func:`logitfit.design_formula.design_from_formula`) or from arrays
 (:func:`logitfit.design_arrays.design_from_arrays`). Every check on user
 input happens while it is built (see :mod:`logitfit._validation`), so the math downstream can
 trust it.
@@ -10,7 +10,6 @@ trust it.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from formulaic import Formula, ModelSpec
-from formulaic.errors import DataMismatchWarning, FormulaicError
+from formulaic import ModelSpec
+from formulaic.errors import FormulaicError
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln, xlogy
 
@@ -32,10 +31,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Design",
     "assemble",
-    "design_from_formula",
     "intercept_only",
     "new_rows",
-    "parse_formula",
     "rows_in_memory",
     "without_columns",
 ]
@@ -166,136 +163,6 @@ class Design:
             failures, failures / self.trials
         )
         return float(self.weights @ per_row)
-
-
-def parse_formula(formula: str) -> tuple[Any, Any, list[str]]:
-    """Parse ``"outcome ~ terms"`` with formulaic.
-
-    Returns
-    -------
-    lhs, rhs : formulaic formula parts
-        The outcome and the right-hand side.
-    used : list of str
-        The data columns the formula reads, sorted.
-    """
-    try:
-        parsed = Formula(formula)
-        lhs, rhs = parsed.lhs, parsed.rhs
-    except (FormulaicError, AttributeError, SyntaxError, ValueError) as error:
-        raise FormulaError(
-            f"Cannot read the formula {formula!r}: it must look like 'y ~ x1 + x2' "
-            f"with an outcome on the left ({error})."
-        ) from error
-    return lhs, rhs, sorted(set(lhs.required_variables) | set(rhs.required_variables))
-
-
-def design_from_formula(
-    formula: str,
-    data: pd.DataFrame,
-    *,
-    weights: Column = None,
-    offset: Column = None,
-    trials: Column = None,
-    event: object = None,
-    missing: Missing = "raise",
-    model_spec: ModelSpec | None = None,
-    whole_data: bool = True,
-) -> Design:
-    """Build a Design from a Wilkinson formula and a DataFrame, with formulaic.
-
-    Parameters
-    ----------
-    formula : str
-        ``"outcome ~ terms"``; categorical terms as ``C(col)`` or string columns.
-    data : pandas.DataFrame
-        One row per observation.
-    weights, offset, trials : str or array-like of shape (n,), optional
-        Frequency weights, offset of the linear predictor, and number of trials per row
-        (events/trials data: the outcome then holds the number of events). A string names a
-        column of ``data``.
-    event : object, optional
-        The outcome level to model; default: 1/True, or the second of two sorted levels.
-    missing : {"raise", "drop"}
-        What to do with rows holding missing or infinite values in the columns the model uses.
-    model_spec : formulaic.ModelSpec, optional
-        A right-hand side specification fixed in advance (categorical levels found over all the
-        data); the Dask path applies one to every partition so that all get the same columns.
-    whole_data : bool
-        False when ``data`` is one part of a larger dataset (a Dask partition): the checks that
-        need every row (enough rows, both outcomes present, the event occurring) are then left
-        to the caller, who runs them on the totals, and an empty part is allowed.
-
-    Returns
-    -------
-    Design
-    """
-    if not isinstance(data, pd.DataFrame):
-        raise DataError(
-            f"`data` must be a pandas DataFrame, got {type(data).__name__}; "
-            "for arrays use logitfit.fit_arrays(X, y)."
-        )
-    if data.shape[0] == 0 and whole_data:
-        raise DataError("The data have no rows: there is nothing to fit.")
-    lhs, rhs, used = parse_formula(formula)
-    extra = [v for v in (weights, offset, trials) if isinstance(v, str)]
-    check.columns_exist([*used, *extra], data.columns, formula)
-
-    keep = check.complete_rows(data, [*used, *extra], missing, whole_data)
-    if keep is not None:
-        data = data.loc[keep]
-        for name, value in (("weights", weights), ("offset", offset), ("trials", trials)):
-            if value is not None and not isinstance(value, str):
-                check.same_length(np.asarray(value), keep.shape[0], name)
-        weights, offset, trials = (
-            np.asarray(v)[keep.to_numpy()] if v is not None and not isinstance(v, str) else v
-            for v in (weights, offset, trials)
-        )
-    dropped = () if keep is None else tuple(keep[~keep].index)
-
-    response_name = str(lhs)
-    if response_name in data.columns:
-        raw_outcome: pd.Series = data[response_name]
-    else:
-        try:
-            lhs_matrix = lhs.get_model_matrix(data, na_action="raise")
-        except FormulaicError as error:
-            raise FormulaError(f"Cannot evaluate the outcome {response_name!r}: {error}") from error
-        if lhs_matrix.shape[1] != 1:
-            raise FormulaError(
-                f"The outcome {response_name!r} expands to {lhs_matrix.shape[1]} columns; "
-                "give a single column (binary, two-level, or events with trials=...)."
-            )
-        raw_outcome = lhs_matrix.iloc[:, 0]
-    try:
-        with warnings.catch_warnings():
-            # A level unseen when ``model_spec`` was fixed would be coded as all zeros: refuse it.
-            warnings.simplefilter("error", DataMismatchWarning)
-            source = rhs if model_spec is None else model_spec
-            matrix = source.get_model_matrix(data, na_action="raise")
-    except (FormulaicError, DataMismatchWarning) as error:
-        raise FormulaError(f"Cannot build the design matrix from {formula!r}: {error}") from error
-    spec: ModelSpec = matrix.model_spec
-    names = tuple(str(c) for c in matrix.columns)
-    intercept = names.index("Intercept") if "Intercept" in names else None
-    terms = tuple((str(part.term), tuple(str(c) for c in part.columns)) for part in spec.structure)
-    n_rows = data.shape[0]
-    return assemble(
-        X=np.asarray(matrix.to_numpy(dtype=np.float64)),
-        raw_outcome=raw_outcome,
-        names=names,
-        response=response_name,
-        intercept_index=intercept,
-        row_labels=data.index,
-        weights=check.per_row_column(data, weights, "weights", n_rows),
-        offset=check.per_row_column(data, offset, "offset", n_rows),
-        trials=check.per_row_column(data, trials, "trials", n_rows),
-        event=event,
-        dropped=dropped,
-        model_spec=spec,
-        formula=formula,
-        terms=terms,
-        whole_data=whole_data,
-    )
 
 
 def assemble(

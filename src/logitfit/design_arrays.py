@@ -55,7 +55,7 @@ def design_from_arrays(
         What to do with rows holding missing or infinite values.
     whole_data : bool
         False for one block of a larger dataset (a Dask chunk): the checks that need every row
-        are left to the caller (see :func:`logitfit.design.design_from_formula`).
+        are left to the caller (see :func:`logitfit.design_formula.design_from_formula`).
     first_row : int
         Position of the first row in the whole data, so that messages name rows by their
         global position (used for Dask chunks).

@@ -19,10 +19,10 @@ from logitfit.design import (
     Column,
     Design,
     Missing,
-    design_from_formula,
     intercept_only,
 )
 from logitfit.design_arrays import design_from_arrays
+from logitfit.design_formula import design_from_formula
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -178,7 +178,7 @@ def fit_design(
     Parameters
     ----------
     design : Design
-        From :func:`logitfit.design.design_from_formula` or ``design_from_arrays``.
+        From :func:`logitfit.design_formula.design_from_formula` or ``design_from_arrays``.
     method : {"newton", "gradient_descent", "firth"}
         Newton-Raphson (default), the seed tutorial's gradient descent, or Firth's penalised
         likelihood (finite estimates under separation; see :mod:`logitfit.firth`).

@@ -12,7 +12,7 @@ This module imports no Dask at load time (the results module refers to :class:`D
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +21,9 @@ import pandas as pd
 from formulaic import ModelSpec
 from numpy.typing import NDArray
 
-from logitfit.design import Design, Missing, design_from_formula
+from logitfit.design import Design, Missing
 from logitfit.design_arrays import design_from_arrays
+from logitfit.design_formula import design_from_formula
 
 __all__ = [
     "ArrayBuilder",
@@ -73,6 +74,15 @@ class FrameBuilder:
     event: object
     missing: Missing
 
+    def n_rows(self, part: Any) -> int:
+        """Return the number of rows of a computed partition."""
+        return int(part.shape[0])
+
+    def slices(self, part: Any, rows: int) -> Iterator[Any]:
+        """Cut a computed partition into pieces of at most ``rows`` rows (labels kept)."""
+        for start in range(0, max(part.shape[0], 1), rows):
+            yield part.iloc[start : start + rows]
+
     def __call__(self, part: Any) -> Design:
         """Return the Design of one computed partition (a pandas DataFrame)."""
         return design_from_formula(
@@ -108,6 +118,17 @@ class ArrayBuilder:
     intercept: bool
     event: object
     missing: Missing
+
+    def n_rows(self, part: Any) -> int:
+        """Return the number of rows of a computed chunk."""
+        return int(part[1].shape[0])
+
+    def slices(self, part: Any, rows: int) -> Iterator[Any]:
+        """Cut a computed chunk into pieces of at most ``rows`` rows (global positions kept)."""
+        first_row, *arrays = part
+        for start in range(0, max(arrays[0].shape[0], 1), rows):
+            piece = [None if a is None else a[start : start + rows] for a in arrays]
+            yield (first_row + start, *piece)
 
     def __call__(self, part: Any) -> Design:
         """Return the Design of one computed chunk."""
@@ -164,9 +185,8 @@ class PartSummary:
     sample: tuple[Design, ...] = field(default=())
 
     @classmethod
-    def of(cls, design: Design, sample_rows: int) -> PartSummary:
-        """Summarise one partition's Design and keep about ``sample_rows`` evenly spaced rows."""
-        step = max(1, design.n_rows // max(sample_rows, 1))
+    def of(cls, design: Design, step: int) -> PartSummary:
+        """Summarise a Design, keeping every ``step``-th row as its sample."""
         rows = slice(None, None, step)
         sample = Design(
             X=np.ascontiguousarray(design.X[rows]),

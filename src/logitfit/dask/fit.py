@@ -50,12 +50,15 @@ from logitfit.exceptions import (
     SeparationWarning,
 )
 from logitfit.fit import _SUBSAMPLE_ROWS, _SUSPICIOUS_ETA, Method, null_kernel_deviance, run_solver
-from logitfit.model import largest_abs_eta, starting_point
+from logitfit.model import largest_abs_eta
 from logitfit.results import LogitResult
 from logitfit.separation import detect_separation
 from logitfit.solvers import Evaluation, newton
 
 __all__ = ["fit_dask_arrays", "fit_dask_frame"]
+
+#: Partitions read for the warm start's sample (evenly spaced over the data).
+_SAMPLE_PARTS = 4
 
 
 def _refuse(method: str, cov_type: str, cluster: object) -> None:
@@ -254,13 +257,21 @@ def _fit(
     if method not in ("newton", "gradient_descent"):
         raise ValueError(f"method must be 'newton' or 'gradient_descent', got {method!r}")
     sample_size = max(_SUBSAMPLE_ROWS, 50 * design.n_params)
+    begin = _warm_start(design, sample_size, progress) if method == "newton" else None
+    if begin is None:
+        begin = np.zeros(design.n_params)
     per_part = math.ceil(sample_size / max(design.n_partitions, 1))
-    totals = passes.summarise(design.parts, design.build, per_part, progress)
+    totals, sums = passes.first_pass(design.parts, design.build, per_part, begin, progress)
     design = replace(design, totals=replace(totals, sample=()))
     _check_totals(design, design.build)
     sample = stack_sample(totals.sample)
+    kernel, gradient, hessian, largest_first = sums
+    if hessian is None:  # pragma: no cover - the first pass always sums the Hessian
+        raise ConvergenceError("internal: the first pass returned no Hessian")
+    first = Evaluation(2.0 * (design.saturated_kernel - kernel), gradient, hessian)
+    check.full_rank(design, hessian)
 
-    largest: dict[bytes, float] = {}
+    largest: dict[bytes, float] = {begin.tobytes(): largest_first}
 
     def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
         evaluation, largest[coef.tobytes()] = passes.evaluate(
@@ -268,10 +279,6 @@ def _fit(
         )
         return evaluation
 
-    begin = _warm_start(design, sample) if method == "newton" else starting_point(design)
-    first = objective(begin, True)
-    if first.hessian is not None:
-        check.full_rank(design, first.hessian)
     solution = run_solver(objective, method, begin, design.n_trials, options, first)
     evaluation = solution.evaluation
     if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
@@ -298,13 +305,26 @@ def _fit(
     return result if cov_type == "model" else result.with_covariance(cov_type)
 
 
-def _warm_start(design: DaskDesign, sample: Any) -> NDArray[np.float64]:
-    """Start from the in-memory fit of the row sample when the data are much larger."""
+def _warm_start(design: DaskDesign, sample_size: int, progress: bool) -> NDArray[np.float64] | None:
+    """Start from the in-memory fit of rows sampled from a few partitions spread over the data.
+
+    As the in-memory warm start (:func:`logitfit.fit._warm_start`), this saves Newton passes
+    over all the data; it is tried only when the data have at least ``2 * _SAMPLE_PARTS``
+    partitions, so that reading the sampled ones costs at most half a pass. A poor start (data
+    sorted so that the sampled partitions are unrepresentative) costs iterations, not accuracy;
+    None means the default start (all zeros).
+    """
     from logitfit.fit import _solve
 
-    start = starting_point(design)
-    if design.n_rows < 20 * sample.n_rows:
-        return start
+    if design.n_partitions < 2 * _SAMPLE_PARTS:
+        return None
+    chosen = np.unique(np.linspace(0, design.n_partitions - 1, _SAMPLE_PARTS).round().astype(int))
+    rows = math.ceil(sample_size / len(chosen))
+    summary = passes.summarise([design.parts[i] for i in chosen], design.build, rows, progress)
+    if not summary.sample:
+        return None
+    sample = stack_sample(summary.sample)
+    start = None
     events = sample.n_events
     if events == 0 or events == sample.n_trials:
         return start

@@ -23,7 +23,8 @@ from formulaic.errors import FormulaicError
 from logitfit import _validation as check
 from logitfit.dask.design import FrameBuilder, plain_strings
 from logitfit.dask.passes import compute, tree_reduce
-from logitfit.design import Missing, parse_formula
+from logitfit.design import Missing
+from logitfit.design_formula import parse_formula
 from logitfit.exceptions import DataError, FormulaError, OutcomeError
 
 __all__ = ["FramePlan", "plan_frame", "resolve_event"]
