@@ -241,6 +241,7 @@ def test_command_line_with_a_scheduler_address(
     status = main(["fit", str(path), "-f", FORMULA, "--scheduler", address, "--json", "-"])
     captured = capsys.readouterr()
     assert status == 0, captured.err
+    assert "100% Completed" in captured.err  # distributed's progress bar, on standard error
     payload = json.loads(captured.out)
     memory = logitfit.fit(FORMULA, data)
     assert_allclose(payload["statistics"]["deviance"], memory.deviance, rtol=RTOL)
@@ -380,3 +381,19 @@ def test_progress_bar_is_off_by_default_and_on_when_asked(
     logitfit.fit(FORMULA, dd.from_pandas(data, npartitions=2), progress=True)
     shown = capsys.readouterr()
     assert "Completed" in shown.err and shown.out == ""
+
+
+def test_command_line_dask_flag_reads_csv_lazily(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = make_data(n_rows=3000, seed=22)
+    path = tmp_path / "data.csv"
+    data.to_csv(path, index=False)
+    status = main(["fit", str(path), "-f", "y ~ x1 + x2", "--dask", "--json", "-"])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert "Completed" in captured.err  # the local scheduler's progress bar
+    memory = logitfit.fit("y ~ x1 + x2", data)
+    assert_allclose(json.loads(captured.out)["statistics"]["deviance"], memory.deviance, rtol=RTOL)
+    assert main(["fit", str(tmp_path / "nothing*.parquet"), "-f", "y ~ x1"]) == 2
+    assert "No data file or folder matches" in capsys.readouterr().err

@@ -31,6 +31,7 @@ from logitfit.exceptions import (
     MissingValueError,
     OutcomeError,
     RankDeficiencyError,
+    ScaleError,
     SeparationWarning,
 )
 from logitfit.firth import firth_intercept_corrected, firth_tests, penalized_loglik
@@ -78,6 +79,7 @@ __all__ = [
     "OutcomeError",
     "RankDeficiencyError",
     "Separation",
+    "ScaleError",
     "SeparationWarning",
     "__version__",
     "auc",
