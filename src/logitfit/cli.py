@@ -120,34 +120,19 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _fit(args: argparse.Namespace) -> LogitResult:
-    use_dask = getattr(args, "dask", False) or getattr(args, "scheduler", None) is not None
-    if use_dask or wants_dask(args.data):
-        return _fit_dask(args)
-    data = read_table(args.data)
-    return fit(
-        args.formula,
-        data,
-        weights=args.weights,
-        offset=args.offset,
-        trials=args.trials,
-        event=args.event,
-        missing="drop" if args.drop_missing else "raise",
-        method=args.method,
-    )
-
-
-def _fit_dask(args: argparse.Namespace) -> LogitResult:
-    """Fit lazily with Dask's progress bar, on a distributed scheduler when one is named."""
-    data = read_dask_table(args.data)
+    """Fit in memory, or with Dask (progress bar on) for many files, --dask or --scheduler."""
+    scheduler = getattr(args, "scheduler", None)
+    lazy = getattr(args, "dask", False) or scheduler is not None or wants_dask(args.data)
+    data = read_dask_table(args.data) if lazy else read_table(args.data)
     with contextlib.ExitStack() as stack:
-        if args.scheduler is not None:
+        if scheduler is not None:
             from distributed import Client
 
             try:
-                stack.enter_context(Client(args.scheduler, timeout="10s"))
+                stack.enter_context(Client(scheduler, timeout="10s"))
             except OSError as error:
                 raise CommandError(
-                    f"Cannot reach the Dask scheduler at {args.scheduler}: {error}"
+                    f"Cannot reach the Dask scheduler at {scheduler}: {error}"
                 ) from error
         return fit(
             args.formula,
@@ -158,7 +143,7 @@ def _fit_dask(args: argparse.Namespace) -> LogitResult:
             event=args.event,
             missing="drop" if args.drop_missing else "raise",
             method=args.method,
-            progress=True,
+            progress=lazy,
         )
 
 
