@@ -337,9 +337,12 @@ def _both_errors(kind: type[Exception], formula: str, data: pd.DataFrame, **kwar
         logitfit.fit(formula, data, **kwargs)  # type: ignore[arg-type]
     with pytest.raises(kind) as lazy:
         logitfit.fit(formula, dd.from_pandas(data, npartitions=4), **kwargs)  # type: ignore[arg-type]
-    # Only the count of complete rows is left out of a partition's missing-value message.
+    # The in-memory message, without the count of complete rows (a partition does not know it),
+    # followed by the partition where the problem was found.
     expected = re.sub(r"the \d+ complete rows", "complete rows", str(memory.value))
-    assert str(lazy.value) == expected
+    assert re.fullmatch(
+        re.escape(expected) + r"( \(In partition \d of the Dask data\.\))?", str(lazy.value)
+    ), str(lazy.value)
 
 
 def test_bad_input_in_one_partition_gives_the_in_memory_errors(client: object) -> None:
@@ -347,6 +350,8 @@ def test_bad_input_in_one_partition_gives_the_in_memory_errors(client: object) -
     bad = data.copy()
     bad.loc[4600, "y"] = 2  # a non-binary outcome in the fourth partition only
     _both_errors(OutcomeError, FORMULA, bad)
+    with pytest.raises(OutcomeError, match=r"\(In partition 3 of the Dask data\.\)$"):
+        logitfit.fit(FORMULA, dd.from_pandas(bad, npartitions=4))
     holes = data.copy()
     holes.loc[[3100, 3107], "x1"] = np.nan  # NaN in one partition
     _both_errors(MissingValueError, FORMULA, holes)
@@ -397,3 +402,14 @@ def test_command_line_dask_flag_reads_csv_lazily(
     assert_allclose(json.loads(captured.out)["statistics"]["deviance"], memory.deviance, rtol=RTOL)
     assert main(["fit", str(tmp_path / "nothing*.parquet"), "-f", "y ~ x1"]) == 2
     assert "No data file or folder matches" in capsys.readouterr().err
+
+
+def test_gradient_descent_runs_one_pass_per_step() -> None:
+    data = make_data(n_rows=2000, seed=23)
+    ddf = dd.from_pandas(data, npartitions=2)
+    newton = logitfit.fit("y ~ x1 + x2", data)
+    descent = logitfit.fit("y ~ x1 + x2", ddf, method="gradient_descent", max_iter=5000)
+    assert descent.solver.method == "gradient_descent" and descent.converged
+    # Gradient descent stops on its own, looser tolerance (see logitfit.solvers).
+    assert_allclose(descent.coef, newton.coef, rtol=1e-5)
+    assert_allclose(descent.std_errors, newton.std_errors, rtol=1e-5)

@@ -320,7 +320,9 @@ def _warm_start(design: DaskDesign, sample_size: int, progress: bool) -> NDArray
         return None
     chosen = np.unique(np.linspace(0, design.n_partitions - 1, _SAMPLE_PARTS).round().astype(int))
     rows = math.ceil(sample_size / len(chosen))
-    summary = passes.summarise([design.parts[i] for i in chosen], design.build, rows, progress)
+    summary = passes.summarise(
+        [design.parts[i] for i in chosen], design.build, rows, progress, [int(i) for i in chosen]
+    )
     if not summary.sample:
         return None
     sample = stack_sample(summary.sample)

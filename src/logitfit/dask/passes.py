@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from logitfit.dask.design import DaskDesign, PartBuilder, PartSummary
 from logitfit.design import Design, intercept_only
+from logitfit.exceptions import LogitfitError
 from logitfit.model import (
     _evaluate_rows,
     _single_threaded_blas,
@@ -131,7 +132,7 @@ def tree_reduce(parts: Sequence[Any], combine: Callable[..., Any]) -> Any:
 
 
 # -- functions run on the workers, one call per partition ----------------------------------------
-def _designs(part: Any, build: PartBuilder) -> Iterator[Design]:
+def _designs(part: Any, build: PartBuilder, number: int | None = None) -> Iterator[Design]:
     """Build a partition's Design slice by slice.
 
     A partition (often a Parquet row group of ~100 MB) is turned into design matrices
@@ -142,20 +143,29 @@ def _designs(part: Any, build: PartBuilder) -> Iterator[Design]:
     width = part.shape[1] if isinstance(part, pd.DataFrame) else np.shape(part[1])[-1]
     rows = max(_MIN_SLICE_ROWS, _SLICE_BYTES // (8 * max(int(width), 1)))
     for piece in build.slices(part, rows):
-        yield build(piece)
+        try:
+            design = build(piece)
+        except LogitfitError as error:
+            if number is None:
+                raise
+            # Row labels repeat across partitions (read_parquet numbers each file's rows from
+            # 0), so say which partition: the in-memory message, then where it was found.
+            raise type(error)(f"{error} (In partition {number} of the Dask data.)") from error
+        yield design
 
 
-def _summarise_part(part: Any, build: PartBuilder, sample_rows: int) -> PartSummary:
+def _summarise_part(part: Any, build: PartBuilder, sample_rows: int, number: int) -> PartSummary:
     step = max(1, build.n_rows(part) // max(sample_rows, 1))
-    return _add_summaries(*(PartSummary.of(design, step) for design in _designs(part, build)))
+    designs = _designs(part, build, number)
+    return _add_summaries(*(PartSummary.of(design, step) for design in designs))
 
 
 def _first_part(
-    part: Any, build: PartBuilder, sample_rows: int, coef: NDArray[np.float64]
+    part: Any, build: PartBuilder, sample_rows: int, coef: NDArray[np.float64], number: int
 ) -> tuple[PartSummary, EvaluationSums]:
     step = max(1, build.n_rows(part) // max(sample_rows, 1))
     summaries, sums = [], []
-    for design in _designs(part, build):
+    for design in _designs(part, build, number):
         summaries.append(PartSummary.of(design, step))
         sums.append(_evaluate_design(design, coef, True))
     return _add_summaries(*summaries), _add_evaluations(*sums)
@@ -236,7 +246,11 @@ def _add_arrays(*arrays: NDArray[np.float64]) -> NDArray[np.float64]:
 
 # -- passes, called on the client ----------------------------------------------------------------
 def summarise(
-    parts: Sequence[Any], build: PartBuilder, sample_rows: int, progress: bool = False
+    parts: Sequence[Any],
+    build: PartBuilder,
+    sample_rows: int,
+    progress: bool = False,
+    numbers: Sequence[int] | None = None,
 ) -> PartSummary:
     """One pass: validate every partition and total it, keeping a systematic row sample.
 
@@ -250,6 +264,8 @@ def summarise(
         Rows kept from each partition for the sample.
     progress : bool
         Show Dask's progress bar.
+    numbers : sequence of int, optional
+        The partitions' positions in the data, named in error messages (default 0, 1, ...).
 
     Returns
     -------
@@ -257,7 +273,11 @@ def summarise(
     """
     from dask import delayed
 
-    summaries = [delayed(_summarise_part, pure=True)(part, build, sample_rows) for part in parts]
+    numbers = range(len(parts)) if numbers is None else numbers
+    summaries = [
+        delayed(_summarise_part, pure=True)(part, build, sample_rows, number)
+        for part, number in zip(parts, numbers, strict=True)
+    ]
     return compute(tree_reduce(summaries, _add_summaries), progress)
 
 
@@ -294,7 +314,10 @@ def first_pass(
     """
     from dask import delayed
 
-    firsts = [delayed(_first_part, pure=True)(part, build, sample_rows, coef) for part in parts]
+    firsts = [
+        delayed(_first_part, pure=True)(part, build, sample_rows, coef, number)
+        for number, part in enumerate(parts)
+    ]
     return compute(tree_reduce(firsts, _add_firsts), progress)
 
 
