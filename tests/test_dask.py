@@ -413,3 +413,29 @@ def test_gradient_descent_runs_one_pass_per_step() -> None:
     # Gradient descent stops on its own, looser tolerance (see logitfit.solvers).
     assert_allclose(descent.coef, newton.coef, rtol=1e-5)
     assert_allclose(descent.std_errors, newton.std_errors, rtol=1e-5)
+
+
+def test_arrow_dtypes_and_categories_that_differ_between_files(tmp_path: Path) -> None:
+    data = make_data(n_rows=4000, seed=24)
+    data["flag"] = data.x2 > 0.5
+    data["won"] = data.y == 1  # a boolean outcome
+    data["group"] = data["group"].astype("category")
+    for k in range(4):
+        part = data.iloc[k * 1000 : (k + 1) * 1000].copy()
+        if k == 0:  # the first file lacks a level and so its categories differ
+            part = part[part.group != "west"]
+        part["group"] = part["group"].cat.remove_unused_categories()
+        part.to_parquet(tmp_path / f"part-{k}.parquet")
+    files = str(tmp_path / "*.parquet")
+    paths = sorted(tmp_path.glob("*.parquet"))
+    together = pd.concat([pd.read_parquet(p) for p in paths])
+    formula = "won ~ x1 + flag + group"
+    memory = logitfit.fit(formula, together)
+    assert memory.design.event == "won is True"
+    for backend in ("numpy_nullable", "pyarrow"):
+        lazy = logitfit.fit(formula, dd.read_parquet(files, dtype_backend=backend))
+        assert_same_fit(lazy, memory)
+    assert_same_fit(logitfit.fit(formula, dd.read_parquet(files)), memory)
+    # In memory too, Arrow-backed columns are read as formulaic expects.
+    arrow = pd.concat([pd.read_parquet(p, dtype_backend="pyarrow") for p in paths])
+    assert_same_fit(logitfit.fit(formula, arrow), memory)

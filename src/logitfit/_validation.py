@@ -6,6 +6,7 @@ Used by :mod:`logitfit.design` while it builds a Design; nothing else should nee
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,44 @@ def columns_exist(required: Sequence[str], available: pd.Index, formula: str) ->
         f"The formula {formula!r} uses {', '.join(hints)}, not a column of the data. "
         f"Available columns: {list_names(available)}."
     )
+
+
+def numpy_backed(frame: pd.DataFrame, columns: Sequence[Any] | None = None) -> pd.DataFrame:
+    """Give Arrow-backed columns the numpy dtypes formulaic understands (text as object).
+
+    formulaic 1.2 treats ``string[pyarrow]`` and ``pd.ArrowDtype`` columns (Dask's default for
+    text; ``dtype_backend="pyarrow"`` for all) as numeric and fails on their values, while it
+    encodes object text as categorical. Numbers and booleans become numpy columns (float64 when
+    some are missing, so the missing-value check still sees them as NaN); text and dictionary
+    (categorical) columns become object. Frames without such columns are returned as they are;
+    ``columns`` limits the conversion to those (default: all).
+    """
+    changed: dict[Any, Any] = {}
+    for name, dtype in frame.dtypes.items():
+        if columns is not None and name not in columns:
+            continue
+        if isinstance(dtype, pd.StringDtype):
+            changed[name] = frame[name].astype(object)
+        elif isinstance(dtype, pd.ArrowDtype):
+            column = frame[name]
+            if dtype.kind in "iufb" and not column.hasnans:
+                changed[name] = column.to_numpy(dtype=dtype.numpy_dtype)  # type: ignore[attr-defined]
+            elif dtype.kind in "iuf":
+                changed[name] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+            elif dtype.kind in "bOU":
+                changed[name] = column.astype(object)
+    if not changed:
+        return frame
+    return frame.assign(**{str(k): v for k, v in changed.items()})
+
+
+def mentioned_columns(formula: str, columns: Iterable[Any]) -> list[Any]:
+    """Return the columns whose names occur in ``formula`` as whole identifiers.
+
+    A superset of formulaic's ``required_variables``, which (in formulaic 1.2) leaves out the
+    arguments of stateful transforms such as ``center(x)``.
+    """
+    return [c for c in columns if re.search(rf"(?<![\w.]){re.escape(str(c))}(?!\w)", formula)]
 
 
 def _bad_mask(column: pd.Series) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:

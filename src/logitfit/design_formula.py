@@ -16,6 +16,7 @@ from formulaic.errors import DataMismatchWarning, FormulaicError
 
 from logitfit import _validation as check
 from logitfit._plain import plain_columns, stack_columns
+from logitfit._validation import mentioned_columns
 from logitfit.design import Column, Design, Missing, assemble
 from logitfit.exceptions import DataError, FormulaError
 
@@ -93,6 +94,7 @@ def design_from_formula(
     lhs, rhs, used = parse_formula(formula)
     extra = [v for v in (weights, offset, trials) if isinstance(v, str)]
     check.columns_exist([*used, *extra], data.columns, formula)
+    data = check.numpy_backed(data, [*mentioned_columns(formula, data.columns), *extra])
 
     keep = check.complete_rows(data, [*used, *extra], missing, whole_data)
     if keep is not None:

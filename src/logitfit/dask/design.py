@@ -31,21 +31,8 @@ __all__ = [
     "FrameBuilder",
     "PartBuilder",
     "PartSummary",
-    "plain_strings",
     "stack_sample",
 ]
-
-
-def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give Arrow-backed string columns (Dask's default) object dtype, as pandas reads text.
-
-    formulaic 1.2 treats ``string[pyarrow]`` columns as numeric and passes the text through;
-    with object dtype it encodes them as categorical, as it does for the same data in memory.
-    """
-    text = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
-    if not text:
-        return frame
-    return frame.astype(dict.fromkeys(text, object))
 
 
 @dataclass(frozen=True)
@@ -87,7 +74,7 @@ class FrameBuilder:
         """Return the Design of one computed partition (a pandas DataFrame)."""
         return design_from_formula(
             self.formula,
-            plain_strings(part),
+            part,
             weights=self.weights,
             offset=self.offset,
             trials=self.trials,

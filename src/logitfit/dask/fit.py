@@ -203,7 +203,8 @@ def fit_dask_arrays(
     distinct = None
     if trials is None and (event is not None or outcome.dtype.kind not in "biuf"):
         distinct = pd.Series(passes.compute(da.unique(outcome), progress))
-    event_level, event_text = resolve_event(distinct, "y", event, trials is not None)
+    boolean = outcome.dtype.kind == "b"
+    event_level, event_text = resolve_event(distinct, "y", event, trials is not None, boolean)
     starts = np.concatenate([[0], np.cumsum(row_chunks)[:-1]]).astype(int)
     blocks = [X.to_delayed().ravel()] + [
         extras[r].to_delayed().ravel() if r in extras else [None] * len(row_chunks)

@@ -10,7 +10,7 @@ are refused: learned from one partition they would differ from the in-memory fit
 
 from __future__ import annotations
 
-import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +21,7 @@ from formulaic import ModelSpec
 from formulaic.errors import FormulaicError
 
 from logitfit import _validation as check
-from logitfit.dask.design import FrameBuilder, plain_strings
+from logitfit.dask.design import FrameBuilder
 from logitfit.dask.passes import compute, tree_reduce
 from logitfit.design import Missing
 from logitfit.design_formula import parse_formula
@@ -65,7 +65,7 @@ class FramePlan:
 def _distinct_part(part: pd.DataFrame, columns: Sequence[str]) -> dict[str, pd.Series]:
     """Distinct non-missing values of ``columns`` among the partition's complete rows."""
     keep = check.complete_rows(part, list(part.columns), "drop")
-    rows = plain_strings(part if keep is None else part.loc[keep])
+    rows = check.numpy_backed(part if keep is None else part.loc[keep])
     return {name: rows[name].drop_duplicates().reset_index(drop=True) for name in columns}
 
 
@@ -77,7 +77,11 @@ def _merge_distinct(*parts: dict[str, pd.Series]) -> dict[str, pd.Series]:
 
 
 def resolve_event(
-    distinct: pd.Series | None, response: str, event: object, events_of_trials: bool
+    distinct: pd.Series | None,
+    response: str,
+    event: object,
+    events_of_trials: bool,
+    boolean: bool = False,
 ) -> tuple[object, str]:
     """Decide the modelled level on the whole outcome, with the in-memory messages.
 
@@ -92,6 +96,8 @@ def resolve_event(
         The level asked for, if any.
     events_of_trials : bool
         True for events/trials data.
+    boolean : bool
+        True when the outcome column is boolean (its event is stated as "is True").
 
     Returns
     -------
@@ -105,7 +111,8 @@ def resolve_event(
         text = check.code_outcome(pd.Series([0.0, 1.0]), response, np.ones(2), None, labels)[2]
         return None, text
     if distinct is None:
-        return None, check.code_outcome(pd.Series([0.0, 1.0]), response, None, event, labels)[2]
+        both = pd.Series([False, True]) if boolean else pd.Series([0.0, 1.0])
+        return None, check.code_outcome(both, response, None, event, labels)[2]
     if pd.api.types.is_bool_dtype(distinct) and event is None:
         return None, check.code_outcome(pd.Series([False, True]), response, None, None, labels)[2]
     if event is None and not pd.api.types.is_numeric_dtype(distinct):
@@ -128,30 +135,42 @@ def _categorical_variables(spec: ModelSpec, used: Sequence[str]) -> list[str]:
         if str(getattr(kind, "value", kind)) != "categorical":
             continue
         for name in used:
-            if _mentions(str(factor), name) and name not in found:
+            if check.mentioned_columns(str(factor), [name]) and name not in found:
                 found.append(name)
     return found
 
 
-def _mentions(expression: str, name: str) -> bool:
-    """Tell whether ``name`` occurs in ``expression`` as a whole identifier."""
-    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", expression) is not None
+def _template(
+    head: pd.DataFrame, levels: dict[str, pd.Series], categories: dict[str, Any]
+) -> pd.DataFrame:
+    """Build a few rows holding every level of every categorical column (the rest from ``head``).
 
-
-def _template(head: pd.DataFrame, levels: dict[str, pd.Series]) -> pd.DataFrame:
-    """Build a few rows holding every level of every categorical column (the rest from ``head``)."""
+    ``categories`` holds the category lists Dask knows for the whole data; a categorical whose
+    categories are unknown (Parquet files with different ones) is given as plain values, whose
+    levels formulaic sorts, as for the same files concatenated in memory.
+    """
     complete = head.dropna()
     base = complete if complete.shape[0] else head
     n_rows = max([1, *(len(values) for values in levels.values())])
     template = base.iloc[[0] * n_rows].reset_index(drop=True)
     for name, values in levels.items():
         cycled = [values.iloc[i % len(values)] for i in range(n_rows)] if len(values) else []
-        dtype = head[name].dtype
-        if isinstance(dtype, pd.CategoricalDtype):
-            template[name] = pd.Categorical(cycled, categories=dtype.categories)
+        if name in categories:
+            template[name] = pd.Categorical(cycled, categories=categories[name])
+        elif isinstance(head[name].dtype, pd.CategoricalDtype):
+            template[name] = pd.Series(cycled, dtype=object)
         elif cycled:
             template[name] = pd.Series(cycled, dtype=values.dtype)
     return template
+
+
+def _known_categories(data: Any, names: Sequence[str]) -> dict[str, Any]:
+    """Return the category lists of the Dask frame's categoricals whose categories are known."""
+    known = {}
+    for name in names:
+        if isinstance(data[name].dtype, pd.CategoricalDtype) and data[name].cat.known:
+            known[name] = data[name].cat.categories
+    return known
 
 
 def plan_frame(
@@ -202,13 +221,15 @@ def plan_frame(
     check.columns_exist([*used, *extra], data.columns, formula)
     # formulaic 1.2 leaves the arguments of stateful transforms (center(x)) out of
     # required_variables, so also keep every column whose name appears in the formula.
-    named = [str(c) for c in data.columns if _mentions(formula, str(c))]
+    named = [str(c) for c in check.mentioned_columns(formula, data.columns)]
     columns = list(dict.fromkeys([*used, *named, *extra]))
     projected = data[columns]
-    head = projected.head(_HEAD_ROWS, npartitions=1, compute=True)
+    with warnings.catch_warnings():  # a first partition shorter than _HEAD_ROWS is fine
+        warnings.filterwarnings("ignore", "Insufficient elements for `head`", UserWarning)
+        head = projected.head(_HEAD_ROWS, npartitions=1, compute=True)
     if head.shape[0] == 0:  # an empty first partition: look further (reads more partitions)
         head = projected.head(_HEAD_ROWS, npartitions=-1, compute=True)
-    head = plain_strings(head)
+    head = check.numpy_backed(head)
     if head.shape[0] == 0:
         raise DataError("The data have no rows: there is nothing to fit.")
     try:
@@ -245,10 +266,12 @@ def plan_frame(
         response,
         event,
         trials is not None,
+        response in data.columns and pd.api.types.is_bool_dtype(data[response].dtype),
     )
     levels = {name: values for name, values in distinct.items() if name != response}
     try:
-        spec = rhs.get_model_matrix(_template(head, levels), na_action="ignore").model_spec
+        template = _template(head, levels, _known_categories(data, list(levels)))
+        spec = rhs.get_model_matrix(template, na_action="ignore").model_spec
     except FormulaicError as error:  # pragma: no cover - the head already built
         raise FormulaError(f"Cannot build the design matrix from {formula!r}: {error}") from error
     names = tuple(str(c) for c in spec.column_names)
