@@ -106,7 +106,9 @@ def numpy_backed(frame: pd.DataFrame, columns: Sequence[Any] | None = None) -> p
     for name, dtype in frame.dtypes.items():
         if columns is not None and name not in columns:
             continue
-        if isinstance(dtype, pd.StringDtype):
+        if isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA:
+            # "string[pyarrow]"/"string[python]"; pandas' default "str" (NaN for missing) is
+            # encoded as categorical by formulaic already.
             changed[name] = frame[name].astype(object)
         elif isinstance(dtype, pd.ArrowDtype):
             column = frame[name]
