@@ -307,15 +307,24 @@ def test_robust_covariance(client: object) -> None:
         logitfit.fit(FORMULA, ddf, cov_type="CR1", cluster="group")
 
 
-def test_wald_tests_by_term_work_and_row_hungry_tools_say_they_cannot_scale() -> None:
+def test_sums_over_rows_scale_and_row_hungry_tools_say_they_cannot() -> None:
     data = make_data(seed=18)
-    lazy = logitfit.fit(FORMULA, dd.from_pandas(data, npartitions=3))
-    memory = logitfit.fit(FORMULA, data)
+    lazy = logitfit.fit(FORMULA, dd.from_pandas(data, npartitions=3), weights="w")
+    memory = logitfit.fit(FORMULA, data, weights="w")
     assert_allclose(
         logitfit.wald_tests_by_term(lazy)["wald_stat"],
         logitfit.wald_tests_by_term(memory)["wald_stat"],
         rtol=RTOL,
     )
+    # Average marginal effects, pseudo-R2 (with Tjur's) and the Brier score are sums over rows:
+    # one pass each.
+    assert_allclose(
+        logitfit.marginal_effects(lazy).to_numpy(),
+        logitfit.marginal_effects(memory).to_numpy(),
+        rtol=RTOL,
+    )
+    assert_allclose(logitfit.pseudo_r2(lazy), logitfit.pseudo_r2(memory), rtol=RTOL)
+    assert_allclose(logitfit.brier_score(lazy), logitfit.brier_score(memory), rtol=RTOL)
     for tool, name in (
         (logitfit.hosmer_lemeshow, "Hosmer-Lemeshow"),
         (logitfit.crosscheck, "statsmodels cross-check"),

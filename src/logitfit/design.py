@@ -10,7 +10,7 @@ trust it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -34,6 +34,7 @@ __all__ = [
     "intercept_only",
     "new_rows",
     "rows_in_memory",
+    "sum_over_rows",
     "without_columns",
 ]
 
@@ -313,6 +314,29 @@ def intercept_only(design: Design, offset: NDArray[np.float64] | None = None) ->
         offset=design.offset if offset is None else offset,
         term_columns=(("1", ("Intercept",)),),
     )
+
+
+def sum_over_rows(design: Design | DaskDesign, sums: Callable[..., Any], *args: Any) -> Any:
+    """Apply ``sums(design, *args)``, or add it up over the partitions of a Dask design.
+
+    Parameters
+    ----------
+    design : Design or DaskDesign
+    sums : callable
+        ``sums(design, *args)`` returns sums over the design's rows (a float, an array, or a
+        tuple of them), so that the sums of parts add up to the sum of the whole.
+    *args
+        Passed on (small: they are shipped to the workers).
+
+    Returns
+    -------
+    float, ndarray or tuple
+    """
+    if isinstance(design, Design):
+        return sums(design, *args)
+    from logitfit.dask.passes import row_sums
+
+    return row_sums(design, sums, *args)
 
 
 def rows_in_memory(design: Design | DaskDesign, what: str) -> Design:

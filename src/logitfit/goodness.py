@@ -16,9 +16,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from logitfit.design import Design, intercept_only, rows_in_memory
+from logitfit.design import Design, intercept_only, rows_in_memory, sum_over_rows
 from logitfit.exceptions import DataError
-from logitfit.model import evaluate
+from logitfit.model import evaluate, linear_predictor, probabilities
 from logitfit.solvers import newton
 
 if TYPE_CHECKING:
@@ -208,10 +208,15 @@ def brier_score(result: LogitResult) -> float:
     -------
     float
     """
-    design = rows_in_memory(result.design, "Brier score")
-    mu = result.predict().to_numpy()
+    total = sum_over_rows(result.design, _brier_sum, result.coef.to_numpy())
+    return float(total / result.design.n_trials)
+
+
+def _brier_sum(design: Design, coef: NDArray[np.float64]) -> float:
+    """Sum ``w [y (1 - mu)^2 + (m - y) mu^2]`` over the design's rows."""
+    mu = probabilities(linear_predictor(design.X, coef, design.offset))
     per_row = design.successes * (1 - mu) ** 2 + (design.trials - design.successes) * mu**2
-    return float(design.weights @ per_row / design.n_trials)
+    return float(design.weights @ per_row)
 
 
 def _refit(design: Design) -> NDArray[np.float64]:

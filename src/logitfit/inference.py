@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from scipy import optimize, stats
 
 from logitfit._linalg import cholesky_lower, inverse_hessian, solve_spd
-from logitfit.design import Design, rows_in_memory, without_columns
+from logitfit.design import Design, rows_in_memory, sum_over_rows, without_columns
 from logitfit.exceptions import DataError
 from logitfit.model import (
     evaluate,
@@ -323,15 +323,10 @@ def pseudo_r2(result: LogitResult) -> pd.Series:
     -------
     pandas.Series
     """
-    design = rows_in_memory(result.design, "set of pseudo-R2 measures (Tjur's needs each row)")
     n = result.n_obs
     cox_snell = 1.0 - np.exp(2.0 * (result.loglik_null - result.loglik) / n)
-    mu = result.predict().to_numpy()
-    events, non_events = (
-        design.weights * design.successes,
-        design.weights * (design.trials - design.successes),
-    )
-    tjur = float(events @ mu / events.sum() - non_events @ mu / non_events.sum())
+    sums = sum_over_rows(result.design, _tjur_sums, result.coef.to_numpy())
+    tjur = float(sums[0] / sums[1] - sums[2] / sums[3])
     return pd.Series(
         {
             "mcfadden": result.pseudo_r2,
@@ -341,6 +336,26 @@ def pseudo_r2(result: LogitResult) -> pd.Series:
         },
         name="pseudo_r2",
     )
+
+
+def _tjur_sums(design: Design, coef: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Sum event mass x mu, event mass, non-event mass x mu and non-event mass over rows."""
+    mu = probabilities(linear_predictor(design.X, coef, design.offset))
+    events = design.weights * design.successes
+    non_events = design.weights * (design.trials - design.successes)
+    return np.array([events @ mu, events.sum(), non_events @ mu, non_events.sum()])
+
+
+def _ame_sums(design: Design, coef: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+    """Sum ``w m v`` and ``X^T (w m v (1 - 2 mu))``, ``v = mu (1 - mu)``, block by block."""
+    total_variance = 0.0
+    slope_part = np.zeros(design.n_params)
+    for block in row_blocks(design.n_rows, design.n_params):
+        mu = probabilities(linear_predictor(design.X[block], coef, design.offset[block]))
+        mass = design.weights[block] * design.trials[block] * mu * (1.0 - mu)
+        total_variance += float(mass.sum())
+        slope_part += design.X[block].T @ (mass * (1.0 - 2.0 * mu))
+    return total_variance, slope_part
 
 
 def marginal_effects(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
@@ -364,17 +379,11 @@ def marginal_effects(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by column: ``ame, std_error, z, p_value, conf_low, conf_high``.
     """
-    design = rows_in_memory(result.design, "average marginal effects")
+    design = result.design
     coef = result.coef.to_numpy()
-    mean_variance = 0.0
-    slope_part = np.zeros(result.n_params)
-    for block in row_blocks(design.n_rows, design.n_params):
-        mu = probabilities(linear_predictor(design.X[block], coef, design.offset[block]))
-        mass = design.weights[block] * design.trials[block] * mu * (1.0 - mu)
-        mean_variance += float(mass.sum())
-        slope_part += design.X[block].T @ (mass * (1.0 - 2.0 * mu))
-    mean_variance /= design.n_trials
-    slope_part /= design.n_trials
+    total_variance, slope_sum = sum_over_rows(design, _ame_sums, coef)
+    mean_variance = total_variance / design.n_trials
+    slope_part = slope_sum / design.n_trials
     keep = [j for j in range(result.n_params) if j != design.intercept_index]
     ame = coef[keep] * mean_variance
     jacobian = np.outer(coef[keep], slope_part)

@@ -39,6 +39,7 @@ __all__ = [
     "compute",
     "evaluate",
     "first_pass",
+    "row_sums",
     "sandwich_meat",
     "summarise",
     "tree_reduce",
@@ -358,6 +359,41 @@ def evaluate(
     kernel, gradient, hessian, largest = compute(tree_reduce(sums, _add_evaluations), progress)
     deviance = 2.0 * (design.saturated_kernel - kernel)
     return Evaluation(deviance=deviance, gradient=gradient, hessian=hessian), largest
+
+
+def _row_sums_part(part: Any, build: PartBuilder, sums: Callable[..., Any], args: Any) -> Any:
+    return _add_any(*(sums(design, *args) for design in _designs(part, build)))
+
+
+def _add_any(*parts: Any) -> Any:
+    """Add partial sums elementwise: floats, arrays, or tuples of them."""
+    if isinstance(parts[0], tuple):
+        return tuple(_add_any(*items) for items in zip(*parts, strict=True))
+    return sum(parts[1:], parts[0])
+
+
+def row_sums(design: DaskDesign, sums: Callable[..., Any], *args: Any) -> Any:
+    """One pass: add up ``sums(partition_design, *args)`` over the partitions.
+
+    Parameters
+    ----------
+    design : DaskDesign
+    sums : callable
+        A function of a Design returning sums over its rows (see
+        :func:`logitfit.design.sum_over_rows`).
+    *args
+        Passed on.
+
+    Returns
+    -------
+    float, ndarray or tuple
+    """
+    from dask import delayed
+
+    parts = [
+        delayed(_row_sums_part, pure=True)(part, design.build, sums, args) for part in design.parts
+    ]
+    return compute(tree_reduce(parts, _add_any))
 
 
 def sandwich_meat(coef: NDArray[np.float64], design: DaskDesign) -> NDArray[np.float64]:
