@@ -374,15 +374,26 @@ def test_bad_input_in_one_partition_gives_the_in_memory_errors(client: object) -
         logitfit.fit("y ~ center(x1)", dd.from_pandas(data, npartitions=2))
 
 
-def test_separation_is_reported() -> None:
+def test_separation_is_found_as_in_memory() -> None:
     data = make_data(n_rows=3000, seed=20)
-    data["y"] = (data.x1 > 0.2).astype(int)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        logitfit.fit("y ~ x1 + x2", dd.from_pandas(data, npartitions=3))
-    assert any(issubclass(w.category, SeparationWarning) for w in caught)
-    message = next(str(w.message) for w in caught if issubclass(w.category, SeparationWarning))
-    assert "x1" in message and "sample" in message
+    data["above"] = (data.x1 > 0.2).astype(int)  # complete separation along x1
+    data["z"] = (data.x2 > 0).astype(int)
+    data.loc[data.z == 1, "y"] = 1  # quasi-complete: y == 0 predicts z == 0 perfectly
+    for formula, column in (("above ~ x1 + x2", "x1"), ("z ~ x1 + y", "'y'")):
+        found = []
+        for frame in (data, dd.from_pandas(data, npartitions=3)):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = logitfit.fit(formula, frame)
+            messages = [str(w.message) for w in caught if w.category is SeparationWarning]
+            assert len(messages) == 1 and column in messages[0]
+            assert result.separation is not None
+            found.append(result.separation)
+        memory, lazy = found
+        assert lazy.kind == memory.kind
+        assert lazy.directions == memory.directions
+        assert lazy.rows_count == memory.rows_count
+        assert lazy.describe() == memory.describe()
 
 
 def test_progress_bar_is_off_by_default_and_on_when_asked(

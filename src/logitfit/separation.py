@@ -28,11 +28,21 @@ from scipy.optimize import linprog
 if TYPE_CHECKING:
     from logitfit.design import Design
 
-__all__ = ["Separation", "detect_separation"]
+__all__ = [
+    "Candidate",
+    "Separation",
+    "confirmed_separation",
+    "detect_separation",
+    "direction_counts",
+    "sample_candidate",
+]
 
 # Columns are scaled to a largest absolute value of 1, so a row margin above this is a real
 # positive margin, far above HiGHS's feasibility tolerance (1e-7 on unscaled constraints).
 _MARGIN = 1e-6
+
+# HiGHS's primal feasibility tolerance: constraint violations up to this are "satisfied".
+_FEASIBILITY = 1e-7
 
 # Signed rows beyond which a systematic subsample is checked first (see detect_separation).
 _SUBSAMPLE = 5_000
@@ -49,12 +59,21 @@ class Separation:
     directions : dict of str to int
         Each coefficient whose estimate diverges, with the sign (+1 or -1) of its divergence.
     separated_rows : tuple
-        Labels of the rows predicted perfectly along the separating direction.
+        Labels of the rows predicted perfectly along the separating direction (empty for data
+        in Dask partitions, whose labels stay on the workers).
+    n_separated : int or None
+        Their number, when the labels are not kept (Dask); else ``len(separated_rows)``.
     """
 
     kind: Literal["complete", "quasi-complete"]
     directions: dict[str, int]
     separated_rows: tuple[Any, ...]
+    n_separated: int | None = None
+
+    @property
+    def rows_count(self) -> int:
+        """Number of rows predicted perfectly."""
+        return len(self.separated_rows) if self.n_separated is None else self.n_separated
 
     def describe(self) -> str:
         """Return the finding in words, with the columns involved and what to do."""
@@ -64,20 +83,23 @@ class Separation:
         )
         return (
             f"{self.kind.capitalize()} separation: a combination of {columns} predicts the "
-            f"outcome perfectly in {len(self.separated_rows)} rows, so the maximum-likelihood "
+            f"outcome perfectly in {self.rows_count} rows, so the maximum-likelihood "
             "estimates of these coefficients are infinite and their standard errors meaningless. "
             "Consider removing or merging the separating predictor(s), or a penalised fit "
             "(Firth's method)."
         )
 
 
-def _sign_rows(design: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _sign_rows(
+    design: Design, scale: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (signed rows s_i x_i, the row index each came from, scale per column)."""
     used = design.weights > 0
     events = used & (design.successes > 0)
     non_events = used & (design.successes < design.trials)
-    scale = np.max(np.abs(design.X[used]), axis=0)
-    scale[scale == 0] = 1.0
+    if scale is None:
+        scale = np.max(np.abs(design.X[used]), axis=0, initial=0.0)
+        scale[scale == 0] = 1.0
     X = design.X / scale
     signed = np.vstack([X[events], -X[non_events]])
     origin = np.concatenate([np.flatnonzero(events), np.flatnonzero(non_events)])
@@ -151,8 +173,111 @@ def detect_separation(design: Design) -> Separation | None:
     return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A separating direction found on a row sample, to be checked on every row.
+
+    Attributes
+    ----------
+    direction : ndarray of shape (p,)
+        Konis's direction for the sample's columns scaled by ``scale``.
+    scale : ndarray of shape (p,)
+        Column scale of the sample.
+    complete : ndarray of shape (p,) or None
+        A direction separating every sample row strictly (``S b >= 1``), when the sample is
+        completely separated; None when it is not (then the whole data cannot be either).
+    """
+
+    direction: np.ndarray
+    scale: np.ndarray
+    complete: np.ndarray | None
+
+
+def sample_candidate(sample: Design) -> Candidate | None:
+    """Solve the linear program on a row sample; None proves the whole data not separated.
+
+    A direction separating all rows separates every subset of them, so a sample that is not
+    separated is a proof for the whole data; a separated one gives a candidate direction that
+    :func:`direction_counts` checks on every row.
+
+    Parameters
+    ----------
+    sample : Design
+
+    Returns
+    -------
+    Candidate or None
+    """
+    signed, _, scale = _sign_rows(sample)
+    found = _separating_direction(signed)
+    if found is None:
+        return None
+    return Candidate(found[0], scale, _complete_direction(signed))
+
+
+def direction_counts(design: Design, candidate: Candidate) -> np.ndarray:
+    """Count, over a design's rows, those that the candidate direction fails and separates.
+
+    Returns
+    -------
+    ndarray of shape (4,)
+        Signed rows with a negative margin along Konis's direction (any one refutes it), with a
+        positive margin (predicted perfectly), in all, and with a positive margin along the
+        complete-separation direction; sums over parts add up.
+    """
+    signed, _, _ = _sign_rows(design, candidate.scale)
+    margins = signed @ candidate.direction
+    strict = 0 if candidate.complete is None else np.sum(signed @ candidate.complete > _MARGIN)
+    # A row fails only beyond HiGHS's feasibility tolerance, which the program solved on the
+    # sample itself allows (its own rows can sit at -1e-8).
+    return np.array(
+        [np.sum(margins < -_FEASIBILITY), np.sum(margins > _MARGIN), margins.size, strict],
+        dtype=float,
+    )
+
+
+def confirmed_separation(
+    names: tuple[str, ...], candidate: Candidate, counts: np.ndarray
+) -> Separation | None:
+    """Return the separation proven by a candidate's counts over every row, or None.
+
+    Parameters
+    ----------
+    names : tuple of str
+        Column names.
+    candidate : Candidate
+    counts : ndarray of shape (4,)
+        :func:`direction_counts` summed over all rows.
+
+    Returns
+    -------
+    Separation or None
+        None when Konis's direction fails some row (the question is then open). The kind is
+        "complete" when the sample's strictly separating direction separates every row, else
+        "quasi-complete" (proven when the sample itself is not completely separated).
+    """
+    failing, positive, total, strict = (int(c) for c in counts)
+    if failing or not positive:
+        return None
+    direction = candidate.direction
+    largest = float(np.max(np.abs(direction)))
+    directions = {
+        names[j]: int(np.sign(direction[j]))
+        for j in range(direction.shape[0])
+        if abs(direction[j]) > 1e-7 * largest
+    }
+    if strict == total or positive == total:  # every row strictly separated: complete
+        return Separation("complete", directions, (), n_separated=total)
+    return Separation("quasi-complete", directions, (), n_separated=positive)
+
+
 def _completely_separated(signed: np.ndarray) -> bool:
     """Whether some direction gives every signed row a positive margin (``S b >= 1``)."""
+    return _complete_direction(signed) is not None
+
+
+def _complete_direction(signed: np.ndarray) -> np.ndarray | None:
+    """Return a direction with ``S b >= 1`` (every signed row a positive margin), or None."""
     n_cols = signed.shape[1]
     complete = linprog(
         c=np.zeros(n_cols),
@@ -161,4 +286,4 @@ def _completely_separated(signed: np.ndarray) -> bool:
         bounds=[(None, None)] * n_cols,
         method="highs",
     )
-    return bool(complete.status == 0)
+    return np.asarray(complete.x) if complete.status == 0 else None

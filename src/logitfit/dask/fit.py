@@ -39,7 +39,7 @@ from logitfit.dask.design import (
     stack_sample,
 )
 from logitfit.dask.spec import plan_frame, resolve_event
-from logitfit.design import Missing
+from logitfit.design import Missing, sum_over_rows
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -52,7 +52,13 @@ from logitfit.exceptions import (
 from logitfit.fit import _SUBSAMPLE_ROWS, _SUSPICIOUS_ETA, Method, null_kernel_deviance, run_solver
 from logitfit.model import largest_abs_eta
 from logitfit.results import LogitResult
-from logitfit.separation import detect_separation
+from logitfit.separation import (
+    Separation,
+    confirmed_separation,
+    detect_separation,
+    direction_counts,
+    sample_candidate,
+)
 from logitfit.solvers import Evaluation, newton
 
 __all__ = ["fit_dask_arrays", "fit_dask_frame"]
@@ -287,7 +293,9 @@ def _fit(
     if solution.coef.tobytes() not in largest:
         objective(solution.coef, False)
     if not solution.converged or largest[solution.coef.tobytes()] > _SUSPICIOUS_ETA:
-        _warn_separation(sample, solution.converged, solution.message, method)
+        separation = _check_separation(design, sample, solution.converged, solution.message, method)
+    else:
+        separation = None
     hessian = evaluation.hessian
     if hessian is None or cholesky_lower(hessian) is None:
         raise ConvergenceError(
@@ -302,6 +310,7 @@ def _fit(
         deviance=evaluation.deviance,
         null_deviance=_null_deviance(design, progress),
         solver=replace(solution, evaluation=evaluation),
+        separation=separation,
     )
     return result if cov_type == "model" else result.with_covariance(cov_type)
 
@@ -340,15 +349,30 @@ def _warm_start(design: DaskDesign, sample_size: int, progress: bool) -> NDArray
     return solution.coef
 
 
-def _warn_separation(sample: Any, converged: bool, message: str, method: str) -> None:
-    """Check the sample for separation and warn in words (the full check needs every row)."""
-    found = detect_separation(sample)
-    if found is not None:
+def _check_separation(
+    design: DaskDesign, sample: Any, converged: bool, message: str, method: str
+) -> Separation | None:
+    """Decide separation from the row sample and one pass, and warn in words.
+
+    A sample that is not separated proves the whole data are not; a separated sample gives a
+    direction that one pass checks on every row: if no row contradicts it, the whole data are
+    separated (the in-memory check's proof, without collecting the rows). Otherwise the question
+    stays open and the warning says so.
+    """
+    candidate = sample_candidate(sample)
+    if candidate is not None:
+        counts = sum_over_rows(design, direction_counts, candidate)
+        found = confirmed_separation(design.names, candidate, counts)
+        if found is not None:
+            warnings.warn(found.describe(), SeparationWarning, stacklevel=4)
+            return found
+        in_sample = detect_separation(sample)
         warnings.warn(
             "Fitted probabilities reach 0 or 1, and a systematic sample of "
-            f"{sample.n_rows} rows is separated: {found.describe()} Over all rows the linear "
-            "program would need the data in memory; if the whole data are separated too, the "
-            "estimates of those coefficients are infinite.",
+            f"{sample.n_rows} rows is separated"
+            + (f": {in_sample.describe()}" if in_sample is not None else ".")
+            + " Whether all rows are separated could not be decided without them in memory; "
+            "if they are, the estimates of those coefficients are infinite.",
             SeparationWarning,
             stacklevel=4,
         )
@@ -359,6 +383,7 @@ def _warn_separation(sample: Any, converged: bool, message: str, method: str) ->
             ConvergenceWarning,
             stacklevel=4,
         )
+    return None
 
 
 def _null_deviance(design: DaskDesign, progress: bool) -> float:
