@@ -21,7 +21,7 @@ def plain_columns(spec: ModelSpec, data: pd.DataFrame) -> list[str | None] | Non
 
     Returns None (use formulaic) as soon as a term is anything else: a categorical, a
     transform, an interaction. For such plain numeric formulas the design matrix is the columns
-    themselves, which :func:`stack_columns` copies in one pass, about three times faster than
+    themselves, which :func:`stack_columns` copies in one pass, several times faster than
     formulaic's general path on 1e5 x 21 slices (the Dask path builds one per slice and pass).
     """
     columns: list[str | None] = []
@@ -45,8 +45,8 @@ def plain_columns(spec: ModelSpec, data: pd.DataFrame) -> list[str | None] | Non
 
 
 def stack_columns(data: pd.DataFrame, columns: list[str | None]) -> NDArray[np.float64]:
-    """Copy plain columns (None: the intercept) into one C-ordered float64 matrix."""
-    X = np.empty((data.shape[0], len(columns)))
+    """Copy plain columns (None: the intercept) into one column-major float64 matrix."""
+    X = np.empty((data.shape[0], len(columns)), order="F")  # column by column: contiguous writes
     for j, name in enumerate(columns):
         X[:, j] = 1.0 if name is None else data[name].to_numpy(dtype=np.float64)
     return X

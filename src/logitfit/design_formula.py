@@ -6,6 +6,7 @@ The formula entry point of :mod:`logitfit.design` (the array one is
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any
 
@@ -23,14 +24,18 @@ from logitfit.exceptions import DataError, FormulaError
 __all__ = ["design_from_formula", "parse_formula"]
 
 
-def parse_formula(formula: str) -> tuple[Any, Any, list[str]]:
+@functools.lru_cache(maxsize=64)
+def parse_formula(formula: str) -> tuple[Any, Any, tuple[str, ...]]:
     """Parse ``"outcome ~ terms"`` with formulaic.
+
+    Parsed formulas are cached: the Dask path builds a design from the same formula for every
+    slice of every partition in every pass.
 
     Returns
     -------
     lhs, rhs : formulaic formula parts
         The outcome and the right-hand side.
-    used : list of str
+    used : tuple of str
         The data columns the formula reads, sorted.
     """
     try:
@@ -41,7 +46,7 @@ def parse_formula(formula: str) -> tuple[Any, Any, list[str]]:
             f"Cannot read the formula {formula!r}: it must look like 'y ~ x1 + x2' "
             f"with an outcome on the left ({error})."
         ) from error
-    return lhs, rhs, sorted(set(lhs.required_variables) | set(rhs.required_variables))
+    return lhs, rhs, tuple(sorted(set(lhs.required_variables) | set(rhs.required_variables)))
 
 
 def design_from_formula(
