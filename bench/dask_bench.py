@@ -14,7 +14,9 @@ measurement runs in a fresh Python process (so peak memory is the fit's own):
   below the data size), on the full data; the peak resident memory of each worker and of the
   client is reported;
 * ``agreement``: the Dask fit of the first ``--check-rows`` rows against the in-memory fit of
-  the same rows (largest relative difference of coefficients, standard errors and deviance).
+  the same rows (largest relative difference of coefficients, standard errors and deviance);
+* ``memory``: for reference, all the files read into one pandas DataFrame and fitted in memory
+  (about 10 GB at 2e7 rows; ``--no-memory`` skips it).
 """
 
 from __future__ import annotations
@@ -87,7 +89,16 @@ def run_one(args: argparse.Namespace) -> dict[str, object]:
     paths = sorted(Path(args.data_dir).glob("part-*.parquet"))[: args.files]
     ddf = dd.read_parquet([str(p) for p in paths])
     record: dict[str, object] = {"mode": args.mode, "files": len(paths)}
-    if args.mode == "cluster":
+    if args.mode == "memory":
+        import pandas as pd
+
+        start = time.perf_counter()
+        frame = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+        record["read_seconds"] = time.perf_counter() - start
+        start = time.perf_counter()
+        result = logitfit.fit(formula(args.predictors), frame)
+        record["seconds"] = time.perf_counter() - start
+    elif args.mode == "cluster":
         from distributed import Client, LocalCluster
 
         with (
@@ -188,6 +199,8 @@ def report(args: argparse.Namespace, runs: dict[str, dict[str, object]], files: 
         if "worker_peak_mb" in run:
             memory += ", workers " + ", ".join(f"{m:.0f}" for m in run["worker_peak_mb"])  # type: ignore[union-attr]
         passes = int(run["iterations"]) + 1  # type: ignore[call-overload]
+        if "read_seconds" in run:
+            memory += f" (reading the files {float(run['read_seconds']):.1f} s, not in the time)"  # type: ignore[arg-type]
         lines.append(
             f"| {name} | {rows:,} | {run['seconds']:.1f} | {run['iterations']} | "
             f"{float(run['seconds']) / passes / rows * 1e6:.3f} | {memory} |"  # type: ignore[arg-type]
@@ -206,6 +219,13 @@ def report(args: argparse.Namespace, runs: dict[str, dict[str, object]], files: 
             "Local scheduler against the LocalCluster on the full data: coefficients "
             f"{largest_difference(full, runs['cluster full'], 'coef'):.1e}, standard errors "
             f"{largest_difference(full, runs['cluster full'], 'std_errors'):.1e}."
+        )
+    if "in memory (pandas) full" in runs:
+        reference = runs["in memory (pandas) full"]
+        lines.append(
+            "Dask (local scheduler) against the in-memory fit of all the rows: coefficients "
+            f"{largest_difference(full, reference, 'coef'):.1e}, standard errors "
+            f"{largest_difference(full, reference, 'std_errors'):.1e}."
         )
     scaling = [run for name, run in runs.items() if name.startswith("local")]
     if len(scaling) > 1:
@@ -227,6 +247,7 @@ def main() -> None:
     parser.add_argument("--worker-memory", default="1GiB")
     parser.add_argument("--data-dir", default=str(HERE / "_data"))
     parser.add_argument("--no-cluster", action="store_true")
+    parser.add_argument("--no-memory", action="store_true", help="skip the in-memory reference")
     parser.add_argument("--run", dest="mode", help=argparse.SUPPRESS)
     parser.add_argument("--files", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -242,6 +263,8 @@ def main() -> None:
     runs["local full"] = spawn(args, "local", len(files))
     if not args.no_cluster:
         runs["cluster full"] = spawn(args, "cluster", len(files))
+    if not args.no_memory:
+        runs["in memory (pandas) full"] = spawn(args, "memory", len(files))
     text = report(args, runs, files)
     print(text)
     if args.rows == 20_000_000:

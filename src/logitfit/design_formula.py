@@ -24,6 +24,24 @@ from logitfit.exceptions import DataError, FormulaError
 __all__ = ["design_from_formula", "parse_formula"]
 
 
+# Above this many rows, a formula of plain numeric columns skips formulaic's materialisation:
+# 4.1 s of the 5.8 s a 5e6 x 20 formula fit took (measured here), against ~0.3 s for the copy.
+_PLAIN_CHECK_ROWS = 10_000
+
+
+def _plain_spec(rhs: Any, data: pd.DataFrame) -> ModelSpec | None:
+    """Learn the specification from a few rows, when every term is a plain numeric column.
+
+    Such terms learn nothing from the data (no levels, no transform state), so a few rows fix
+    the specification exactly; anything else returns None and formulaic sees all the rows.
+    """
+    try:
+        spec: ModelSpec = rhs.get_model_matrix(data.head(100), na_action="ignore").model_spec
+    except FormulaicError:  # let the full materialisation report it
+        return None
+    return spec if plain_columns(spec, data) is not None else None
+
+
 @functools.lru_cache(maxsize=64)
 def parse_formula(formula: str) -> tuple[Any, Any, tuple[str, ...]]:
     """Parse ``"outcome ~ terms"`` with formulaic.
@@ -127,6 +145,8 @@ def design_from_formula(
                 "give a single column (binary, two-level, or events with trials=...)."
             )
         raw_outcome = lhs_matrix.iloc[:, 0]
+    if model_spec is None and data.shape[0] > _PLAIN_CHECK_ROWS:
+        model_spec = _plain_spec(rhs, data)
     plain = None if model_spec is None else plain_columns(model_spec, data)
     if model_spec is not None and plain is not None:
         spec: ModelSpec = model_spec
