@@ -92,6 +92,13 @@ def columns_exist(required: Sequence[str], available: pd.Index, formula: str) ->
     )
 
 
+def confidence_level(level: float) -> float:
+    """Return ``level``, or raise DataError unless it lies strictly between 0 and 1."""
+    if not 0.0 < level < 1.0:
+        raise DataError(f"The confidence level must lie strictly between 0 and 1, got {level}.")
+    return level
+
+
 def numpy_backed(frame: pd.DataFrame, columns: Sequence[Any] | None = None) -> pd.DataFrame:
     """Give Arrow-backed columns the numpy dtypes formulaic understands (text as object).
 

@@ -34,13 +34,12 @@ from logitfit.firth import firth_solver
 from logitfit.model import evaluate, largest_abs_eta, starting_point
 from logitfit.results import LogitResult
 from logitfit.separation import detect_separation
-from logitfit.solvers import Evaluation, SolverResult, gradient_descent, newton
-from logitfit.solvers._common import Objective
+from logitfit.solvers import Evaluation, SolverResult, run_solver
 
 if TYPE_CHECKING:
     from logitfit.dask.design import DaskDesign
 
-__all__ = ["fit", "fit_arrays", "fit_design", "null_kernel_deviance", "run_solver"]
+__all__ = ["fit", "fit_arrays", "fit_design", "null_kernel_deviance"]
 
 Method = Literal["newton", "gradient_descent", "firth"]
 
@@ -101,46 +100,6 @@ def _solve(
 
     begin = starting_point(design) if begin is None else begin
     return run_solver(objective, method, begin, design.n_trials, options, first)
-
-
-def run_solver(
-    objective: Objective,
-    method: Method,
-    begin: NDArray[np.float64],
-    n_trials: float,
-    options: dict[str, float | int | None],
-    first: Evaluation | None = None,
-) -> SolverResult:
-    """Run Newton or gradient descent on any objective (in memory, or a Dask pass per call).
-
-    Parameters
-    ----------
-    objective : callable
-        ``objective(coef, with_hessian) -> Evaluation``.
-    method : {"newton", "gradient_descent"}
-    begin : ndarray of shape (p,)
-        Starting point.
-    n_trials : float
-        Total number of trials (gradient descent scales its step by it).
-    options : dict
-        Solver options.
-    first : Evaluation, optional
-        The objective at ``begin``, when already known (Newton only).
-
-    Returns
-    -------
-    SolverResult
-    """
-    if method == "newton":
-        return newton(objective, begin, first=first, **options)  # type: ignore[arg-type]
-    if method == "gradient_descent":
-        return gradient_descent(
-            objective,
-            begin,
-            n_trials=n_trials,
-            **options,  # type: ignore[arg-type]
-        )
-    raise ValueError(f"method must be 'newton' or 'gradient_descent', got {method!r}")
 
 
 def null_kernel_deviance(design: Design | DaskDesign) -> float:

@@ -27,15 +27,11 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from logitfit import _validation as check
 from logitfit.covariance import Covariance, covariance_matrix, make_covariance
-from logitfit.dask import is_dask_collection
-from logitfit.design import Design, new_rows, rows_in_memory
-from logitfit.exceptions import DataError
+from logitfit.design import Design, rows_in_memory
 from logitfit.model import (
     deviance_to_loglik,
-    linear_predictor,
-    link_std_errors,
-    probabilities,
 )
 from logitfit.separation import Separation
 from logitfit.solvers import SolverResult
@@ -45,12 +41,6 @@ if TYPE_CHECKING:
     from logitfit.dask.design import DaskDesign
 
 __all__ = ["LogitResult"]
-
-
-def _check_level(level: float) -> float:
-    if not 0.0 < level < 1.0:
-        raise DataError(f"The confidence level must lie strictly between 0 and 1, got {level}.")
-    return level
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,7 +166,7 @@ class LogitResult:
         pandas.DataFrame of shape (p, 2)
             Columns ``lower`` and ``upper``.
         """
-        quantile = stats.norm.ppf(0.5 + _check_level(level) / 2.0)
+        quantile = stats.norm.ppf(0.5 + check.confidence_level(level) / 2.0)
         half = quantile * self.std_errors
         return pd.DataFrame({"lower": self.coef - half, "upper": self.coef + half})
 
@@ -299,34 +289,9 @@ class LogitResult:
         pandas.Series of length m, or DataFrame with columns ``prediction`` and
         ``link_std_error`` when ``std_errors`` is true.
         """
-        if kind not in ("probability", "link"):
-            raise DataError(f"kind must be 'probability' or 'link', got {kind!r}.")
-        if not isinstance(self.design, Design) and (
-            new_data is None or is_dask_collection(new_data)
-        ):
-            from logitfit.dask.rows import predict
+        from logitfit.prediction import predict
 
-            return predict(
-                self,
-                new_data,
-                kind=kind,
-                offset=offset,  # type: ignore[arg-type]
-                std_errors=std_errors,
-            )
-        if new_data is None:
-            design = rows_in_memory(self.design, "prediction")
-            X, offs, labels = design.X, design.offset, design.row_labels
-        else:
-            X, offs, labels = new_rows(self.design, new_data, offset)
-        eta = linear_predictor(X, self.coef.to_numpy(), offs)
-        prediction = pd.Series(
-            probabilities(eta) if kind == "probability" else eta, index=labels, name=kind
-        )
-        if not std_errors:
-            return prediction
-        return pd.DataFrame(
-            {"prediction": prediction, "link_std_error": link_std_errors(X, self.cov.to_numpy())}
-        )
+        return predict(self, new_data, kind=kind, offset=offset, std_errors=std_errors)
 
     def predict_interval(
         self,
@@ -356,21 +321,9 @@ class LogitResult:
         pandas.DataFrame
             ``probability, lower, upper`` per row.
         """
-        if not isinstance(self.design, Design) and new_data is None:
-            from logitfit.dask.rows import predict_interval
+        from logitfit.prediction import predict_interval
 
-            return predict_interval(self, level)
-        quantile = stats.norm.ppf(0.5 + _check_level(level) / 2.0)
-        link = self.predict(new_data, kind="link", offset=offset, std_errors=True)
-        eta, half = link["prediction"], quantile * link["link_std_error"]
-        return pd.DataFrame(
-            {
-                "probability": probabilities(eta.to_numpy()),
-                "lower": probabilities((eta - half).to_numpy()),
-                "upper": probabilities((eta + half).to_numpy()),
-            },
-            index=link.index,
-        )
+        return predict_interval(self, new_data, level=level, offset=offset)
 
     # -- presentation -----------------------------------------------------------------------
     def to_frame(self, level: float = 0.95) -> pd.DataFrame:

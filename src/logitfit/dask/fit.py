@@ -38,6 +38,7 @@ from logitfit.dask.design import (
     PartSummary,
     stack_sample,
 )
+from logitfit.dask.scheduler import compute
 from logitfit.dask.spec import plan_frame, resolve_event
 from logitfit.design import Missing, sum_over_rows
 from logitfit.exceptions import (
@@ -49,7 +50,7 @@ from logitfit.exceptions import (
     ScaleError,
     SeparationWarning,
 )
-from logitfit.fit import _SUBSAMPLE_ROWS, _SUSPICIOUS_ETA, Method, null_kernel_deviance, run_solver
+from logitfit.fit import _SUBSAMPLE_ROWS, _SUSPICIOUS_ETA, Method, null_kernel_deviance
 from logitfit.model import largest_abs_eta
 from logitfit.results import LogitResult
 from logitfit.separation import (
@@ -59,7 +60,7 @@ from logitfit.separation import (
     direction_counts,
     sample_candidate,
 )
-from logitfit.solvers import Evaluation, newton
+from logitfit.solvers import Evaluation, newton, run_solver
 
 __all__ = ["fit_dask_arrays", "fit_dask_frame"]
 
@@ -208,7 +209,7 @@ def fit_dask_arrays(
     outcome = extras["y"]
     distinct = None
     if trials is None and (event is not None or outcome.dtype.kind not in "biuf"):
-        distinct = pd.Series(passes.compute(da.unique(outcome), progress))
+        distinct = pd.Series(compute(da.unique(outcome), progress))
     boolean = outcome.dtype.kind == "b"
     event_level, event_text = resolve_event(distinct, "y", event, trials is not None, boolean)
     starts = np.concatenate([[0], np.cumsum(row_chunks)[:-1]]).astype(int)

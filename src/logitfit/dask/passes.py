@@ -11,8 +11,6 @@ equal the in-memory ones up to the order of floating-point additions.
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, Literal
@@ -22,6 +20,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from logitfit.dask.design import DaskDesign, PartBuilder, PartSummary
+from logitfit.dask.scheduler import compute, tree_reduce
 from logitfit.design import Design, intercept_only
 from logitfit.exceptions import LogitfitError
 from logitfit.model import (
@@ -36,17 +35,12 @@ from logitfit.solvers import Evaluation
 
 __all__ = [
     "EvaluationSums",
-    "compute",
     "evaluate",
     "first_pass",
     "row_sums",
     "sandwich_meat",
     "summarise",
-    "tree_reduce",
 ]
-
-#: Partial results combined per node of the reduction tree.
-_FAN_IN = 8
 
 #: Size of the data slices a partition is turned into design matrices by (see ``_designs``).
 _SLICE_BYTES = 16 * 2**20
@@ -56,80 +50,6 @@ Model = Literal["full", "intercept", "offset"]
 
 #: (log-likelihood kernel, gradient, Hessian or None, largest |eta|) of some partitions.
 EvaluationSums = tuple[float, NDArray[np.float64], NDArray[np.float64] | None, float]
-
-
-def compute(graph: Any, progress: bool = False) -> Any:
-    """Compute one lazy result with the active scheduler, optionally showing Dask's progress bar.
-
-    Parameters
-    ----------
-    graph : dask collection or Delayed
-        What to compute.
-    progress : bool
-        Show ``dask.diagnostics.ProgressBar`` (local schedulers) or ``distributed.progress``
-        (when a ``dask.distributed.Client`` is active).
-
-    Returns
-    -------
-    object
-        The computed value.
-    """
-    import dask
-
-    client = _active_client()
-    if client is not None:
-        future = client.compute(graph)
-        if progress:
-            from distributed import progress as show_progress
-
-            # Standard error, so that a JSON result on standard output stays clean.
-            with contextlib.redirect_stdout(sys.stderr):
-                show_progress(future)
-        return future.result()
-    if progress:
-        from dask.diagnostics import ProgressBar
-
-        with ProgressBar(out=sys.stderr):
-            return dask.compute(graph)[0]
-    return dask.compute(graph)[0]
-
-
-def _active_client() -> Any:
-    """Return the default ``dask.distributed`` Client, or None when there is none."""
-    try:
-        from distributed import default_client
-    except ImportError:  # pragma: no cover - distributed is part of the dask extra
-        return None
-    try:
-        return default_client()
-    except ValueError:  # no client was started: Dask's local scheduler runs the graph
-        return None
-
-
-def tree_reduce(parts: Sequence[Any], combine: Callable[..., Any]) -> Any:
-    """Combine lazy partial results in a tree of ``combine(*parts)`` calls, ``_FAN_IN`` at a time.
-
-    Parameters
-    ----------
-    parts : sequence of Delayed
-        Per-partition results.
-    combine : callable
-        Combines any number of partial results into one.
-
-    Returns
-    -------
-    Delayed
-    """
-    from dask import delayed
-
-    level = list(parts)
-    while True:
-        level = [
-            delayed(combine, pure=True)(*level[i : i + _FAN_IN])
-            for i in range(0, len(level), _FAN_IN)
-        ]
-        if len(level) == 1:
-            return level[0]
 
 
 # -- functions run on the workers, one call per partition ----------------------------------------

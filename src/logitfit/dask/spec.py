@@ -22,7 +22,7 @@ from formulaic.errors import FormulaicError
 
 from logitfit import _validation as check
 from logitfit.dask.design import FrameBuilder
-from logitfit.dask.passes import compute, tree_reduce
+from logitfit.dask.scheduler import compute, tree_reduce
 from logitfit.design import Missing
 from logitfit.design_formula import parse_formula
 from logitfit.exceptions import DataError, FormulaError, OutcomeError

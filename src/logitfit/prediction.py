@@ -1,0 +1,119 @@
+"""Predictions of a fitted model: probabilities or the linear predictor, with standard errors.
+
+For rows in memory the formula (with its categorical levels) is re-applied to new data, as R's and
+statsmodels' ``predict`` do; for a fit on Dask data the fitted rows, or a Dask DataFrame of new
+rows, give lazy Dask collections (:mod:`logitfit.dask.rows`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from logitfit import _validation as check
+from logitfit.dask import is_dask_collection
+from logitfit.design import Design, new_rows, rows_in_memory
+from logitfit.exceptions import DataError
+from logitfit.model import linear_predictor, link_std_errors, probabilities
+
+if TYPE_CHECKING:
+    from logitfit.results import LogitResult
+
+__all__ = ["predict", "predict_interval"]
+
+
+def predict(
+    result: LogitResult,
+    new_data: pd.DataFrame | ArrayLike | None = None,
+    *,
+    kind: Literal["probability", "link"] = "probability",
+    offset: str | ArrayLike | None = None,
+    std_errors: bool = False,
+) -> Any:
+    """Predict probabilities or the linear predictor (see :meth:`LogitResult.predict`).
+
+    Parameters
+    ----------
+    result : LogitResult
+    new_data : DataFrame or array-like of shape (m, k), optional
+        New rows; default the fitted rows.
+    kind : {"probability", "link"}
+        Probabilities or the linear predictor.
+    offset : str or array-like of shape (m,), optional
+        Offset of the new rows.
+    std_errors : bool
+        Also the standard error of the linear predictor.
+
+    Returns
+    -------
+    pandas.Series or DataFrame (Dask collections for a fit on Dask data)
+    """
+    if kind not in ("probability", "link"):
+        raise DataError(f"kind must be 'probability' or 'link', got {kind!r}.")
+    if not isinstance(result.design, Design) and (new_data is None or is_dask_collection(new_data)):
+        from logitfit.dask import rows
+
+        return rows.predict(
+            result,
+            new_data,
+            kind=kind,
+            offset=offset,  # type: ignore[arg-type]
+            std_errors=std_errors,
+        )
+    if new_data is None:
+        design = rows_in_memory(result.design, "prediction")
+        X, offs, labels = design.X, design.offset, design.row_labels
+    else:
+        X, offs, labels = new_rows(result.design, new_data, offset)
+    eta = linear_predictor(X, result.coef.to_numpy(), offs)
+    prediction = pd.Series(
+        probabilities(eta) if kind == "probability" else eta, index=labels, name=kind
+    )
+    if not std_errors:
+        return prediction
+    return pd.DataFrame(
+        {"prediction": prediction, "link_std_error": link_std_errors(X, result.cov.to_numpy())}
+    )
+
+
+def predict_interval(
+    result: LogitResult,
+    new_data: pd.DataFrame | ArrayLike | None = None,
+    *,
+    level: float = 0.95,
+    offset: str | ArrayLike | None = None,
+) -> Any:
+    """Predicted probabilities with link-scale intervals (see ``LogitResult.predict_interval``).
+
+    Parameters
+    ----------
+    result : LogitResult
+    new_data : DataFrame or array-like of shape (m, k), optional
+        New rows; default the fitted rows.
+    level : float
+        Confidence level.
+    offset : str or array-like of shape (m,), optional
+        Offset of the new rows.
+
+    Returns
+    -------
+    pandas.DataFrame (a Dask DataFrame for a fit on Dask data)
+    """
+    if not isinstance(result.design, Design) and new_data is None:
+        from logitfit.dask import rows
+
+        return rows.predict_interval(result, level)
+    quantile = stats.norm.ppf(0.5 + check.confidence_level(level) / 2.0)
+    link = predict(result, new_data, kind="link", offset=offset, std_errors=True)
+    eta, half = link["prediction"], quantile * link["link_std_error"]
+    return pd.DataFrame(
+        {
+            "probability": probabilities(eta.to_numpy()),
+            "lower": probabilities((eta - half).to_numpy()),
+            "upper": probabilities((eta + half).to_numpy()),
+        },
+        index=link.index,
+    )
