@@ -40,7 +40,7 @@ from logitfit.dask.design import (
 )
 from logitfit.dask.scheduler import compute
 from logitfit.dask.spec import plan_frame, resolve_event
-from logitfit.design import Missing, sum_over_rows
+from logitfit.design import Design, Missing, sum_over_rows
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -351,7 +351,7 @@ def _warm_start(design: DaskDesign, sample_size: int, progress: bool) -> NDArray
 
 
 def _check_separation(
-    design: DaskDesign, sample: Any, converged: bool, message: str, method: str
+    design: DaskDesign, sample: Design, converged: bool, message: str, method: str
 ) -> Separation | None:
     """Decide separation from the row sample and one pass, and warn in words.
 
