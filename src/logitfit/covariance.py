@@ -31,7 +31,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from logitfit._linalg import inverse_hessian
-from logitfit.design import Design, rows_in_memory
+from logitfit.design import Design, rows_in_memory, sum_over_rows
 from logitfit.exceptions import DataError
 from logitfit.model import linear_predictor, probabilities, row_blocks, weighted_gram
 
@@ -127,32 +127,35 @@ def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:
     if spec.kind == "model":
         return bread
     coef = result.coef.to_numpy()
-    if not isinstance(result.design, Design):  # Dask data: the meat is one pass of sums
-        if spec.kind == "CR1":
-            rows_in_memory(result.design, "cluster-robust covariance (CR1)")
-        from logitfit.dask.passes import sandwich_meat
-
-        meat = sandwich_meat(coef, result.design)
-        if spec.kind == "HC1":
-            meat *= result.design.n_obs / (result.design.n_obs - result.design.n_params)
-        sandwich = bread @ meat @ bread
-        return (sandwich + sandwich.T) / 2.0
     design = result.design
-    residual = np.empty(design.n_rows)
-    for block in row_blocks(design.n_rows, design.n_params):
-        eta = linear_predictor(design.X[block], coef, design.offset[block])
-        residual[block] = design.successes[block] - design.trials[block] * probabilities(eta)
     if spec.kind in ("HC0", "HC1"):
-        meat = weighted_gram(design.X, design.weights * residual**2)
+        # A sum over rows: one pass in memory, or one Dask pass over the partitions.
+        meat = sum_over_rows(design, _hc_meat, coef)
         if spec.kind == "HC1":
             meat *= design.n_obs / (design.n_obs - design.n_params)
     else:
+        rows = rows_in_memory(design, "cluster-robust covariance (CR1)")
         if spec.cluster_codes is None:
             raise DataError("cov_type='CR1' needs cluster labels.")
-        sums = np.zeros((spec.n_clusters, design.n_params))
-        for block in row_blocks(design.n_rows, design.n_params):
-            scores = design.X[block] * (design.weights[block] * residual[block])[:, None]
+        sums = np.zeros((spec.n_clusters, rows.n_params))
+        for block in row_blocks(rows.n_rows, rows.n_params):
+            scores = rows.X[block] * (rows.weights[block] * _residual(rows, coef, block))[:, None]
             np.add.at(sums, spec.cluster_codes[block], scores)
         meat = sums.T @ sums * spec.n_clusters / (spec.n_clusters - 1)
     sandwich = bread @ meat @ bread
     return (sandwich + sandwich.T) / 2.0
+
+
+def _residual(design: Design, coef: NDArray[np.float64], block: slice) -> NDArray[np.float64]:
+    """Return the response residuals ``y - m mu`` of a block of rows."""
+    eta = linear_predictor(design.X[block], coef, design.offset[block])
+    return np.asarray(design.successes[block] - design.trials[block] * probabilities(eta))
+
+
+def _hc_meat(design: Design, coef: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Sum ``X^T diag(w r^2) X`` over the design's rows, block by block."""
+    meat = np.zeros((design.n_params, design.n_params))
+    for block in row_blocks(design.n_rows, design.n_params):
+        residual = _residual(design, coef, block)
+        meat += weighted_gram(design.X[block], design.weights[block] * residual**2)
+    return meat

@@ -35,6 +35,10 @@ def _plain_spec(rhs: Any, data: pd.DataFrame) -> ModelSpec | None:
     Such terms learn nothing from the data (no levels, no transform state), so a few rows fix
     the specification exactly; anything else returns None and formulaic sees all the rows.
     """
+    for name in rhs.required_variables:  # a text or boolean column is never plain: skip
+        column = data[name]
+        if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+            return None
     try:
         spec: ModelSpec = rhs.get_model_matrix(data.head(100), na_action="ignore").model_spec
     except FormulaicError:  # let the full materialisation report it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -33,13 +33,21 @@ from logitfit.exceptions import (
 from logitfit.firth import firth_solver
 from logitfit.model import evaluate, largest_abs_eta, starting_point
 from logitfit.results import LogitResult
-from logitfit.separation import detect_separation
+from logitfit.separation import Separation, detect_separation
 from logitfit.solvers import Evaluation, SolverResult, run_solver
 
 if TYPE_CHECKING:
     from logitfit.dask.design import DaskDesign
 
-__all__ = ["fit", "fit_arrays", "fit_design", "null_kernel_deviance"]
+__all__ = [
+    "fit",
+    "fit_arrays",
+    "fit_design",
+    "largest_eta",
+    "make_result",
+    "null_kernel_deviance",
+    "sample_estimate",
+]
 
 Method = Literal["newton", "gradient_descent", "firth"]
 
@@ -77,13 +85,35 @@ def _warm_start(design: Design) -> NDArray[np.float64]:
         offset=design.offset[every],
         row_labels=design.row_labels[every],
     )
-    events = subsample.n_events
-    if events == 0 or events == subsample.n_trials:
-        return start
-    solution = _solve(subsample, "newton", {"max_iter": 25})
-    if not solution.converged or largest_abs_eta(solution.coef, subsample) > _SUSPICIOUS_ETA:
-        return start
+    estimate = sample_estimate(subsample)
+    return start if estimate is None else estimate
+
+
+def sample_estimate(sample: Design) -> NDArray[np.float64] | None:
+    """Fit a row sample for a warm start; None when it has one outcome, fails or looks separated.
+
+    Parameters
+    ----------
+    sample : Design
+        The sampled rows (in memory).
+
+    Returns
+    -------
+    ndarray of shape (p,) or None
+    """
+    events = sample.n_events
+    if events == 0 or events == sample.n_trials:
+        return None
+    solution = _solve(sample, "newton", {"max_iter": 25})
+    if not solution.converged or largest_eta(solution, sample) > _SUSPICIOUS_ETA:
+        return None
     return solution.coef
+
+
+def largest_eta(solution: SolverResult, design: Design) -> float:
+    """Return ``max |eta|`` at the solution: recorded by its last evaluation, else one more pass."""
+    recorded = solution.evaluation.largest_abs_eta
+    return largest_abs_eta(solution.coef, design) if recorded is None else recorded
 
 
 def _solve(
@@ -171,12 +201,12 @@ def fit_design(
     evaluation = solution.evaluation
     if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
         evaluation = evaluate(solution.coef, design, with_hessian=True)
-    hessian = evaluation.hessian
+        solution = dataclasses.replace(solution, evaluation=evaluation)
     separation = None
     # Firth fits stay finite under separation, so |eta| tells nothing: always check them
     # (they are typically small problems, where the linear program is cheap).
     suspicious = not solution.converged or method == "firth"
-    if suspicious or largest_abs_eta(solution.coef, design) > _SUSPICIOUS_ETA:
+    if suspicious or largest_eta(solution, design) > _SUSPICIOUS_ETA:
         separation = detect_separation(design)
     if separation is not None and method != "firth":  # Firth's estimates stay finite
         warnings.warn(separation.describe(), SeparationWarning, stacklevel=3)
@@ -188,6 +218,21 @@ def fit_design(
             ConvergenceWarning,
             stacklevel=3,
         )
+    return make_result(design, solution, lambda: _null_deviance(design), separation)
+
+
+def make_result(
+    design: Design | DaskDesign,
+    solution: SolverResult,
+    null_deviance: Callable[[], float],
+    separation: Separation | None,
+) -> LogitResult:
+    """Build the result, or raise ConvergenceError when the final Hessian is not positive definite.
+
+    ``solution.evaluation`` must hold the Hessian at ``solution.coef``; ``null_deviance`` is
+    called only once the fit is known to be usable (it may cost passes over the data).
+    """
+    hessian = solution.evaluation.hessian
     if hessian is None or cholesky_lower(hessian) is None:
         raise ConvergenceError(
             "The Hessian at the final estimate is not positive definite, so standard errors "
@@ -198,9 +243,9 @@ def fit_design(
         design=design,
         coef=pd.Series(solution.coef, index=pd.Index(design.names), name="coef"),
         hessian=hessian,
-        deviance=evaluation.deviance,
-        null_deviance=_null_deviance(design),
-        solver=dataclasses.replace(solution, evaluation=evaluation),
+        deviance=solution.evaluation.deviance,
+        null_deviance=null_deviance(),
+        solver=solution,
         separation=separation,
     )
 

@@ -196,10 +196,14 @@ def probabilities(eta: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(expit(eta))
 
 
+#: Sums over some rows: log-likelihood kernel, gradient, Hessian (or None), and max |eta|.
+RowSums = tuple[float, NDArray[np.float64], NDArray[np.float64] | None, float]
+
+
 def _evaluate_rows(
     coef: NDArray[np.float64], design: Design, rows: slice, with_hessian: bool
-) -> tuple[float, NDArray[np.float64], NDArray[np.float64] | None]:
-    """Kernel, gradient and Hessian sums over ``rows``, block by block.
+) -> RowSums:
+    """Kernel, gradient and Hessian sums over ``rows``, block by block, and the largest |eta|.
 
     Unit weights, single trials and a zero offset skip their multiplications: on binary,
     unweighted data each block costs one matrix-vector product, one ``log_expit``, one
@@ -209,7 +213,7 @@ def _evaluate_rows(
     weighted = not design.unit_weights
     binary = design.is_binary
     offset = design.offset if design.has_offset else None
-    kernel = 0.0
+    kernel, largest = 0.0, 0.0
     gradient = np.zeros(n_cols)
     hessian = np.zeros((n_cols, n_cols)) if with_hessian else None
     for local in row_blocks(rows.stop - rows.start, n_cols):
@@ -219,6 +223,7 @@ def _evaluate_rows(
         eta = X_block @ coef
         if offset is not None:
             eta += offset[block]
+        largest = max(largest, float(np.max(np.abs(eta), initial=0.0)))
         log_mu, mu = log_expit_and_expit(eta)
         # log(mu) = log_expit(eta) and log(1 - mu) = log_expit(eta) - eta, so the kernel
         # y log mu + (m - y) log(1 - mu) is m log_expit(eta) - (m - y) eta.
@@ -237,7 +242,22 @@ def _evaluate_rows(
             # (sqrt(W) X)^T (sqrt(W) X): the one block-sized copy of X.
             scaled = X_block * np.sqrt(variance)[:, None]
             hessian += scaled.T @ scaled
-    return kernel, gradient, hessian
+    return kernel, gradient, hessian, largest
+
+
+def add_row_sums(*parts: RowSums) -> RowSums:
+    """Combine the sums of disjoint sets of rows (threads' chunks, or Dask partitions)."""
+    gradient = np.sum([part[1] for part in parts], axis=0)
+    hessians = [part[2] for part in parts if part[2] is not None]
+    hessian = np.sum(hessians, axis=0) if hessians else None
+    return sum(part[0] for part in parts), gradient, hessian, max(part[3] for part in parts)
+
+
+def evaluation_from_sums(sums: RowSums, saturated_kernel: float) -> Evaluation:
+    """Turn row sums into an Evaluation: deviance ``2 (saturated kernel - kernel)``."""
+    kernel, gradient, hessian, largest = sums
+    deviance = 2.0 * (saturated_kernel - kernel)
+    return Evaluation(deviance, gradient, hessian, largest_abs_eta=largest)
 
 
 def _row_chunks(n_rows: int, n_cols: int) -> list[slice]:
@@ -308,20 +328,14 @@ def evaluate(coef: NDArray[np.float64], design: Design, with_hessian: bool = Tru
     """
     chunks = _row_chunks(design.n_rows, design.n_params)
     if len(chunks) == 1:
-        kernel, gradient, hessian = _evaluate_rows(coef, design, chunks[0], with_hessian)
-        deviance = 2.0 * (design.saturated_kernel - kernel)
-        return Evaluation(deviance=deviance, gradient=gradient, hessian=hessian)
+        sums = _evaluate_rows(coef, design, chunks[0], with_hessian)
     else:
         with _single_threaded_blas(design.n_params):
-            parts = list(
-                _pool().map(lambda rows: _evaluate_rows(coef, design, rows, with_hessian), chunks)
+            parts = _pool().map(
+                lambda rows: _evaluate_rows(coef, design, rows, with_hessian), chunks
             )
-    kernel = sum(part[0] for part in parts)
-    gradient = np.sum([part[1] for part in parts], axis=0)
-    hessians = [part[2] for part in parts if part[2] is not None]
-    hessian = np.sum(hessians, axis=0) if with_hessian else None
-    deviance = 2.0 * (design.saturated_kernel - kernel)
-    return Evaluation(deviance=deviance, gradient=gradient, hessian=hessian)
+            sums = add_row_sums(*parts)
+    return evaluation_from_sums(sums, design.saturated_kernel)
 
 
 def loglik(coef: NDArray[np.float64], design: Design) -> float:

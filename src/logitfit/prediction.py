@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from logitfit import _validation as check
@@ -22,7 +23,7 @@ from logitfit.model import linear_predictor, link_std_errors, probabilities
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
 
-__all__ = ["predict", "predict_interval"]
+__all__ = ["interval_table", "link_table", "predict", "predict_interval"]
 
 
 def predict(
@@ -68,15 +69,41 @@ def predict(
         X, offs, labels = design.X, design.offset, design.row_labels
     else:
         X, offs, labels = new_rows(result.design, new_data, offset)
-    eta = linear_predictor(X, result.coef.to_numpy(), offs)
+    cov = result.cov.to_numpy() if std_errors else None
+    return link_table(X, offs, labels, result.coef.to_numpy(), cov, kind)
+
+
+def link_table(
+    X: NDArray[np.float64],
+    offset: NDArray[np.float64],
+    labels: pd.Index,
+    coef: NDArray[np.float64],
+    cov: NDArray[np.float64] | None,
+    kind: Literal["probability", "link"],
+) -> pd.Series | pd.DataFrame:
+    """Predictions of some rows, with the link's standard errors when ``cov`` is given.
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, p)
+    offset : ndarray of shape (m,)
+    labels : pandas.Index of length m
+    coef : ndarray of shape (p,)
+    cov : ndarray of shape (p, p) or None
+        Covariance of the coefficients; None for the predictions alone.
+    kind : {"probability", "link"}
+
+    Returns
+    -------
+    pandas.Series named ``kind``, or DataFrame with ``prediction`` and ``link_std_error``.
+    """
+    eta = linear_predictor(X, coef, offset)
     prediction = pd.Series(
         probabilities(eta) if kind == "probability" else eta, index=labels, name=kind
     )
-    if not std_errors:
+    if cov is None:
         return prediction
-    return pd.DataFrame(
-        {"prediction": prediction, "link_std_error": link_std_errors(X, result.cov.to_numpy())}
-    )
+    return pd.DataFrame({"prediction": prediction, "link_std_error": link_std_errors(X, cov)})
 
 
 def predict_interval(
@@ -108,12 +135,31 @@ def predict_interval(
         return rows.predict_interval(result, level)
     quantile = stats.norm.ppf(0.5 + check.confidence_level(level) / 2.0)
     link = predict(result, new_data, kind="link", offset=offset, std_errors=True)
-    eta, half = link["prediction"], quantile * link["link_std_error"]
+    return interval_table(link, float(quantile))
+
+
+def interval_table(link: pd.DataFrame, quantile: float) -> pd.DataFrame:
+    """Turn link predictions and their standard errors into probabilities with intervals.
+
+    Parameters
+    ----------
+    link : pandas.DataFrame
+        ``prediction`` (the linear predictor) and ``link_std_error`` per row.
+    quantile : float
+        Normal quantile of the interval, e.g. 1.96.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``probability, lower, upper`` per row: ``expit(eta -/+ quantile * se)``.
+    """
+    eta = link["prediction"].to_numpy()
+    half = quantile * link["link_std_error"].to_numpy()
     return pd.DataFrame(
         {
-            "probability": probabilities(eta.to_numpy()),
-            "lower": probabilities((eta - half).to_numpy()),
-            "upper": probabilities((eta + half).to_numpy()),
+            "probability": probabilities(eta),
+            "lower": probabilities(eta - half),
+            "upper": probabilities(eta + half),
         },
         index=link.index,
     )

@@ -29,12 +29,10 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from logitfit import _validation as check
-from logitfit._linalg import cholesky_lower
 from logitfit.dask import passes
 from logitfit.dask.design import (
     ArrayBuilder,
     DaskDesign,
-    PartBuilder,
     PartSummary,
     stack_sample,
 )
@@ -50,8 +48,15 @@ from logitfit.exceptions import (
     ScaleError,
     SeparationWarning,
 )
-from logitfit.fit import _SUBSAMPLE_ROWS, _SUSPICIOUS_ETA, Method, null_kernel_deviance
-from logitfit.model import largest_abs_eta
+from logitfit.fit import (
+    _SUBSAMPLE_ROWS,
+    _SUSPICIOUS_ETA,
+    Method,
+    make_result,
+    null_kernel_deviance,
+    sample_estimate,
+)
+from logitfit.model import evaluation_from_sums
 from logitfit.results import LogitResult
 from logitfit.separation import (
     Separation,
@@ -238,7 +243,7 @@ def fit_dask_arrays(
     return _fit(design, method, cov_type, progress, options)
 
 
-def _check_totals(design: DaskDesign, build: PartBuilder) -> None:
+def _check_totals(design: DaskDesign) -> None:
     """Run the in-memory checks that need every row, on the totals."""
     totals = design.totals
     if totals.n_rows == 0:
@@ -248,7 +253,7 @@ def _check_totals(design: DaskDesign, build: PartBuilder) -> None:
             f"Only {totals.n_positive} rows for {design.n_params} coefficients: a model needs at "
             "least as many rows as parameters. Use fewer predictors or more data."
         )
-    event = build.event
+    event = design.build.event
     if event is not None and totals.n_events == 0:
         raise OutcomeError(f"The event {event!r} never occurs in '{design.response}'.")
     check.outcome_varies(design)
@@ -271,48 +276,27 @@ def _fit(
     per_part = math.ceil(sample_size / max(design.n_partitions, 1))
     totals, sums = passes.first_pass(design.parts, design.build, per_part, begin, progress)
     design = replace(design, totals=replace(totals, sample=()))
-    _check_totals(design, design.build)
+    _check_totals(design)
     sample = stack_sample(totals.sample)
-    kernel, gradient, hessian, largest_first = sums
-    if hessian is None:  # pragma: no cover - the first pass always sums the Hessian
+    first = evaluation_from_sums(sums, design.saturated_kernel)
+    if first.hessian is None:  # pragma: no cover - the first pass always sums the Hessian
         raise ConvergenceError("internal: the first pass returned no Hessian")
-    first = Evaluation(2.0 * (design.saturated_kernel - kernel), gradient, hessian)
-    check.full_rank(design, hessian)
-
-    largest: dict[bytes, float] = {begin.tobytes(): largest_first}
+    check.full_rank(design, first.hessian)
 
     def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
-        evaluation, largest[coef.tobytes()] = passes.evaluate(
-            coef, design, with_hessian, progress=progress
-        )
-        return evaluation
+        return passes.evaluate(coef, design, with_hessian, progress=progress)
 
     solution = run_solver(objective, method, begin, design.n_trials, options, first)
     evaluation = solution.evaluation
     if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
         evaluation = objective(solution.coef, True)
-    if solution.coef.tobytes() not in largest:
-        objective(solution.coef, False)
-    if not solution.converged or largest[solution.coef.tobytes()] > _SUSPICIOUS_ETA:
+        solution = replace(solution, evaluation=evaluation)
+    # Every Dask pass records max |eta| (its evaluation reads each row's eta anyway).
+    if not solution.converged or (evaluation.largest_abs_eta or 0.0) > _SUSPICIOUS_ETA:
         separation = _check_separation(design, sample, solution.converged, solution.message, method)
     else:
         separation = None
-    hessian = evaluation.hessian
-    if hessian is None or cholesky_lower(hessian) is None:
-        raise ConvergenceError(
-            "The Hessian at the final estimate is not positive definite, so standard errors "
-            f"cannot be computed ({solution.message}). Check for nearly collinear predictors "
-            "and rescale predictors measured in very different units."
-        )
-    result = LogitResult(
-        design=design,
-        coef=pd.Series(solution.coef, index=pd.Index(design.names), name="coef"),
-        hessian=hessian,
-        deviance=evaluation.deviance,
-        null_deviance=_null_deviance(design, progress),
-        solver=replace(solution, evaluation=evaluation),
-        separation=separation,
-    )
+    result = make_result(design, solution, lambda: _null_deviance(design, progress), separation)
     return result if cov_type == "model" else result.with_covariance(cov_type)
 
 
@@ -325,8 +309,6 @@ def _warm_start(design: DaskDesign, sample_size: int, progress: bool) -> NDArray
     sorted so that the sampled partitions are unrepresentative) costs iterations, not accuracy;
     None means the default start (all zeros).
     """
-    from logitfit.fit import _solve
-
     if design.n_partitions < 2 * _SAMPLE_PARTS:
         return None
     chosen = np.unique(np.linspace(0, design.n_partitions - 1, _SAMPLE_PARTS).round().astype(int))
@@ -336,18 +318,10 @@ def _warm_start(design: DaskDesign, sample_size: int, progress: bool) -> NDArray
     )
     if not summary.sample:
         return None
-    sample = stack_sample(summary.sample)
-    start = None
-    events = sample.n_events
-    if events == 0 or events == sample.n_trials:
-        return start
     try:
-        solution = _solve(sample, "newton", {"max_iter": 25})
+        return sample_estimate(stack_sample(summary.sample))
     except (LogitfitError, ArithmeticError, ValueError):  # e.g. a singular sample Hessian
-        return start
-    if not solution.converged or largest_abs_eta(solution.coef, sample) > _SUSPICIOUS_ETA:
-        return start
-    return solution.coef
+        return None
 
 
 def _check_separation(
@@ -390,12 +364,12 @@ def _check_separation(
 def _null_deviance(design: DaskDesign, progress: bool) -> float:
     """Null deviance as :func:`logitfit.fit._null_deviance`, with passes where it iterates."""
     if design.intercept_index is None:
-        return passes.evaluate(np.zeros(0), design, False, "offset", progress)[0].deviance
+        return passes.evaluate(np.zeros(0), design, False, "offset", progress).deviance
     if not design.has_offset:
         return null_kernel_deviance(design)
 
     def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
-        return passes.evaluate(coef, design, with_hessian, "intercept", progress)[0]
+        return passes.evaluate(coef, design, with_hessian, "intercept", progress)
 
     rate = design.n_events / design.n_trials
     begin = np.array([math.log(rate) - math.log1p(-rate)])

@@ -24,32 +24,21 @@ from logitfit.dask.scheduler import compute, tree_reduce
 from logitfit.design import Design, intercept_only
 from logitfit.exceptions import LogitfitError
 from logitfit.model import (
+    RowSums,
     _evaluate_rows,
     _single_threaded_blas,
-    linear_predictor,
-    probabilities,
-    row_blocks,
-    weighted_gram,
+    add_row_sums,
+    evaluation_from_sums,
 )
 from logitfit.solvers import Evaluation
 
-__all__ = [
-    "EvaluationSums",
-    "evaluate",
-    "first_pass",
-    "row_sums",
-    "sandwich_meat",
-    "summarise",
-]
+__all__ = ["evaluate", "first_pass", "row_sums", "summarise"]
 
 #: Size of the data slices a partition is turned into design matrices by (see ``_designs``).
 _SLICE_BYTES = 16 * 2**20
 _MIN_SLICE_ROWS = 4096
 
 Model = Literal["full", "intercept", "offset"]
-
-#: (log-likelihood kernel, gradient, Hessian or None, largest |eta|) of some partitions.
-EvaluationSums = tuple[float, NDArray[np.float64], NDArray[np.float64] | None, float]
 
 
 # -- functions run on the workers, one call per partition ----------------------------------------
@@ -78,31 +67,22 @@ def _designs(part: Any, build: PartBuilder, number: int | None = None) -> Iterat
 def _summarise_part(part: Any, build: PartBuilder, sample_rows: int, number: int) -> PartSummary:
     step = max(1, build.n_rows(part) // max(sample_rows, 1))
     designs = _designs(part, build, number)
-    return _add_summaries(*(PartSummary.of(design, step) for design in designs))
+    return _add_any(*(PartSummary.of(design, step) for design in designs))
 
 
 def _first_part(
     part: Any, build: PartBuilder, sample_rows: int, coef: NDArray[np.float64], number: int
-) -> tuple[PartSummary, EvaluationSums]:
+) -> tuple[PartSummary, RowSums]:
     step = max(1, build.n_rows(part) // max(sample_rows, 1))
     summaries, sums = [], []
     for design in _designs(part, build, number):
         summaries.append(PartSummary.of(design, step))
         sums.append(_evaluate_design(design, coef, True))
-    return _add_summaries(*summaries), _add_evaluations(*sums)
+    return _add_any(*summaries), add_row_sums(*sums)
 
 
-def _add_firsts(
-    *parts: tuple[PartSummary, EvaluationSums],
-) -> tuple[PartSummary, EvaluationSums]:
-    return _add_summaries(*(p[0] for p in parts)), _add_evaluations(*(p[1] for p in parts))
-
-
-def _add_summaries(*summaries: PartSummary) -> PartSummary:
-    total = summaries[0]
-    for summary in summaries[1:]:
-        total = total + summary
-    return total
+def _add_firsts(*parts: tuple[PartSummary, RowSums]) -> tuple[PartSummary, RowSums]:
+    return _add_any(*(p[0] for p in parts)), add_row_sums(*(p[1] for p in parts))
 
 
 def _model_design(design: Design, model: Model) -> Design:
@@ -116,8 +96,8 @@ def _model_design(design: Design, model: Model) -> Design:
 
 def _evaluate_part(
     part: Any, build: PartBuilder, coef: NDArray[np.float64], with_hessian: bool, model: Model
-) -> EvaluationSums:
-    return _add_evaluations(
+) -> RowSums:
+    return add_row_sums(
         *(
             _evaluate_design(_model_design(design, model), coef, with_hessian)
             for design in _designs(part, build)
@@ -125,44 +105,10 @@ def _evaluate_part(
     )
 
 
-def _evaluate_design(
-    design: Design, coef: NDArray[np.float64], with_hessian: bool
-) -> EvaluationSums:
-    n_cols = design.n_params
-    if design.n_rows == 0:
-        hessian = np.zeros((n_cols, n_cols)) if with_hessian else None
-        return 0.0, np.zeros(n_cols), hessian, 0.0
-    with _single_threaded_blas(n_cols):
-        kernel, gradient, hessian = _evaluate_rows(
-            coef, design, slice(0, design.n_rows), with_hessian
-        )
-    largest = 0.0
-    for block in row_blocks(design.n_rows, n_cols):
-        eta = linear_predictor(design.X[block], coef, design.offset[block])
-        largest = max(largest, float(np.max(np.abs(eta), initial=0.0)))
-    return kernel, gradient, hessian, largest
-
-
-def _add_evaluations(*parts: EvaluationSums) -> EvaluationSums:
-    kernel = sum(part[0] for part in parts)
-    gradient = np.sum([part[1] for part in parts], axis=0)
-    hessians = [part[2] for part in parts if part[2] is not None]
-    hessian = np.sum(hessians, axis=0) if hessians else None
-    return kernel, gradient, hessian, max(part[3] for part in parts)
-
-
-def _meat_part(part: Any, build: PartBuilder, coef: NDArray[np.float64]) -> NDArray[np.float64]:
-    meat = np.zeros((coef.shape[0], coef.shape[0]))
-    for design in _designs(part, build):
-        for block in row_blocks(design.n_rows, design.n_params):
-            eta = linear_predictor(design.X[block], coef, design.offset[block])
-            residual = design.successes[block] - design.trials[block] * probabilities(eta)
-            meat += weighted_gram(design.X[block], design.weights[block] * residual**2)
-    return meat
-
-
-def _add_arrays(*arrays: NDArray[np.float64]) -> NDArray[np.float64]:
-    return np.asarray(np.sum(arrays, axis=0))
+def _evaluate_design(design: Design, coef: NDArray[np.float64], with_hessian: bool) -> RowSums:
+    # BLAS on one thread: Dask already runs one task per core.
+    with _single_threaded_blas(design.n_params):
+        return _evaluate_rows(coef, design, slice(0, design.n_rows), with_hessian)
 
 
 # -- passes, called on the client ----------------------------------------------------------------
@@ -199,7 +145,7 @@ def summarise(
         delayed(_summarise_part, pure=True)(part, build, sample_rows, number)
         for part, number in zip(parts, numbers, strict=True)
     ]
-    return compute(tree_reduce(summaries, _add_summaries), progress)
+    return compute(tree_reduce(summaries, _add_any), progress)
 
 
 def first_pass(
@@ -208,7 +154,7 @@ def first_pass(
     sample_rows: int,
     coef: NDArray[np.float64],
     progress: bool = False,
-) -> tuple[PartSummary, EvaluationSums]:
+) -> tuple[PartSummary, RowSums]:
     """One pass: validate and total every partition, keep a row sample, and evaluate at ``coef``.
 
     The totals (rows, events, trials, the saturated kernel, ...) and the first Newton
@@ -248,7 +194,7 @@ def evaluate(
     with_hessian: bool = True,
     model: Model = "full",
     progress: bool = False,
-) -> tuple[Evaluation, float]:
+) -> Evaluation:
     """One pass: deviance, gradient and Hessian over every partition, and the largest |eta|.
 
     Parameters
@@ -265,10 +211,8 @@ def evaluate(
 
     Returns
     -------
-    evaluation : Evaluation
-        As :func:`logitfit.model.evaluate` on the whole data.
-    largest_abs_eta : float
-        ``max |eta|`` over the rows (a symptom of separation when large).
+    Evaluation
+        As :func:`logitfit.model.evaluate` on the whole data (with ``largest_abs_eta``).
     """
     from dask import delayed
 
@@ -276,9 +220,8 @@ def evaluate(
         delayed(_evaluate_part, pure=True)(part, design.build, coef, with_hessian, model)
         for part in design.parts
     ]
-    kernel, gradient, hessian, largest = compute(tree_reduce(sums, _add_evaluations), progress)
-    deviance = 2.0 * (design.saturated_kernel - kernel)
-    return Evaluation(deviance=deviance, gradient=gradient, hessian=hessian), largest
+    total = compute(tree_reduce(sums, add_row_sums), progress)
+    return evaluation_from_sums(total, design.saturated_kernel)
 
 
 def _row_sums_part(part: Any, build: PartBuilder, sums: Callable[..., Any], args: Any) -> Any:
@@ -314,21 +257,3 @@ def row_sums(design: DaskDesign, sums: Callable[..., Any], *args: Any) -> Any:
         delayed(_row_sums_part, pure=True)(part, design.build, sums, args) for part in design.parts
     ]
     return compute(tree_reduce(parts, _add_any))
-
-
-def sandwich_meat(coef: NDArray[np.float64], design: DaskDesign) -> NDArray[np.float64]:
-    """One pass: the heteroskedasticity-robust meat ``X^T diag(w r^2) X``, ``r = y - m mu``.
-
-    Parameters
-    ----------
-    coef : ndarray of shape (p,)
-    design : DaskDesign
-
-    Returns
-    -------
-    ndarray of shape (p, p)
-    """
-    from dask import delayed
-
-    meats = [delayed(_meat_part, pure=True)(part, design.build, coef) for part in design.parts]
-    return compute(tree_reduce(meats, _add_arrays))

@@ -18,11 +18,12 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
+from logitfit import _validation as check
 from logitfit.dask.design import DaskDesign, PartBuilder
 from logitfit.design import Design, new_rows
 from logitfit.diagnostics import influence as memory_influence
 from logitfit.exceptions import DataError
-from logitfit.model import linear_predictor, link_std_errors, probabilities
+from logitfit.prediction import interval_table, link_table
 from logitfit.results import LogitResult
 
 __all__ = ["influence", "predict", "predict_interval", "residuals"]
@@ -62,22 +63,6 @@ def _empty(design: DaskDesign) -> Design:
     )
 
 
-def _link_frame(
-    X: NDArray[np.float64],
-    offset: NDArray[np.float64],
-    labels: pd.Index,
-    coef: NDArray[np.float64],
-    cov: NDArray[np.float64] | None,
-    kind: Kind,
-) -> pd.Series | pd.DataFrame:
-    eta = linear_predictor(X, coef, offset)
-    prediction = pd.Series(probabilities(eta) if kind == "probability" else eta, index=labels)
-    prediction.name = kind
-    if cov is None:
-        return prediction
-    return pd.DataFrame({"prediction": prediction, "link_std_error": link_std_errors(X, cov)})
-
-
 def _predict_fitted(
     part: Any,
     build: PartBuilder,
@@ -86,7 +71,7 @@ def _predict_fitted(
     kind: Kind,
 ) -> pd.Series | pd.DataFrame:
     design = build(part)
-    return _link_frame(design.X, design.offset, design.row_labels, coef, cov, kind)
+    return link_table(design.X, design.offset, design.row_labels, coef, cov, kind)
 
 
 def _predict_new(
@@ -98,7 +83,7 @@ def _predict_new(
     offset: str | None,
 ) -> pd.Series | pd.DataFrame:
     X, offsets, labels = new_rows(design, part, offset)
-    return _link_frame(X, offsets, labels, coef, cov, kind)
+    return link_table(X, offsets, labels, coef, cov, kind)
 
 
 def predict(
@@ -137,7 +122,7 @@ def predict(
     coef = result.coef.to_numpy()
     cov = result.cov.to_numpy() if std_errors else None
     empty = _empty(design)
-    meta = _link_frame(empty.X, empty.offset, empty.row_labels, coef, cov, kind)
+    meta = link_table(empty.X, empty.offset, empty.row_labels, coef, cov, kind)
     if new_data is None:
         pieces = [
             delayed(_predict_fitted, pure=True)(part, design.build, coef, cov, kind)
@@ -164,23 +149,9 @@ def predict_interval(result: LogitResult, level: float = 0.95) -> Any:
     dask.dataframe.DataFrame
         ``probability, lower, upper`` per row.
     """
-    if not 0.0 < level < 1.0:
-        raise DataError(f"The confidence level must lie strictly between 0 and 1, got {level}.")
-    quantile = float(stats.norm.ppf(0.5 + level / 2.0))
+    quantile = float(stats.norm.ppf(0.5 + check.confidence_level(level) / 2.0))
     link = predict(result, kind="link", std_errors=True)
-
-    def bounds(frame: pd.DataFrame) -> pd.DataFrame:
-        eta, half = frame["prediction"].to_numpy(), quantile * frame["link_std_error"].to_numpy()
-        return pd.DataFrame(
-            {
-                "probability": probabilities(eta),
-                "lower": probabilities(eta - half),
-                "upper": probabilities(eta + half),
-            },
-            index=frame.index,
-        )
-
-    return link.map_partitions(bounds, meta=bounds(link._meta))
+    return link.map_partitions(interval_table, quantile, meta=interval_table(link._meta, quantile))
 
 
 def _influence_part(part: Any, build: PartBuilder, result: LogitResult) -> pd.DataFrame:

@@ -28,11 +28,15 @@ class Evaluation:
     hessian : ndarray of shape (p, p) or None
         Hessian of the total negative log-likelihood, ``X^T diag(w * m * mu * (1 - mu)) X``,
         or None when it was not requested.
+    largest_abs_eta : float or None
+        ``max |eta|`` over the rows (a symptom of separation when large), found while the sums
+        were formed; None when the evaluation did not record it.
     """
 
     deviance: float
     gradient: NDArray[np.float64]
     hessian: NDArray[np.float64] | None
+    largest_abs_eta: float | None = None
 
 
 #: ``objective(coef, with_hessian)`` evaluates the problem at ``coef``.
