@@ -23,6 +23,7 @@ from scipy.special import expit
 import logitfit
 from logitfit.cli import main
 from logitfit.exceptions import (
+    DataError,
     FormulaError,
     MissingValueError,
     OutcomeError,
@@ -459,3 +460,20 @@ def test_arrow_dtypes_and_categories_that_differ_between_files(tmp_path: Path) -
     # In memory too, Arrow-backed columns are read as formulaic expects.
     arrow = pd.concat([pd.read_parquet(p, dtype_backend="pyarrow") for p in paths])
     assert_same_fit(logitfit.fit(formula, arrow), memory)
+
+
+def test_bad_dask_arguments_get_clear_errors() -> None:
+    data = make_data(n_rows=1000, seed=25)
+    ddf = dd.from_pandas(data, npartitions=2)
+    with pytest.raises(DataError, match="give weights= as the name of a column"):
+        logitfit.fit("y ~ x1", ddf, weights=data.w.to_numpy())
+    X = da.from_array(data[["x1", "x2"]].to_numpy(), chunks=(500, 2))
+    y = da.from_array(data.y.to_numpy(), chunks=500)
+    with pytest.raises(DataError, match="names has 1 entries but X has 2 columns"):
+        logitfit.fit_arrays(X, y, names=["a"])
+    with pytest.raises(DataError, match=r"y must be one value per row of X \(1000\)"):
+        logitfit.fit_arrays(X, y[:900])
+    with pytest.raises(DataError, match="X must be two-dimensional"):
+        logitfit.fit_arrays(da.zeros((10, 2, 2)), y[:10])
+    with pytest.raises(DataError, match="no rows"):
+        logitfit.fit("y ~ x1", ddf[ddf.x1 > 100])

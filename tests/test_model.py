@@ -127,3 +127,14 @@ def test_fast_log_expit_equals_scipy(values: list[float]) -> None:
     log_mu, mu = log_expit_and_expit(eta)
     assert_allclose(log_mu, log_expit(eta), rtol=1e-15, atol=1e-300)
     assert_allclose(mu, expit(eta), rtol=1e-15, atol=1e-300)
+
+
+@pytest.mark.parametrize("n_rows", [40, 300_000])
+def test_evaluation_records_the_largest_linear_predictor(n_rows: int) -> None:
+    # 300,000 rows are summed in threaded chunks: the maximum is taken over all of them.
+    design = small_design(seed=3, n_rows=n_rows)
+    coef = np.array([0.2, -1.5, 0.7, 0.4])
+    expected = np.max(np.abs(design.X @ coef + design.offset))
+    assert evaluate(coef, design).largest_abs_eta == expected
+    assert evaluate(coef, design, with_hessian=False).largest_abs_eta == expected
+    assert model.largest_abs_eta(coef, design) == expected
