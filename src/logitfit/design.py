@@ -20,9 +20,10 @@ import pandas as pd
 from formulaic import ModelSpec
 from formulaic.errors import FormulaicError
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import gammaln, xlogy
+from scipy.special import gammaln
 
 from logitfit import _validation as check
+from logitfit.deviance import saturated_loglik_rows
 from logitfit.exceptions import DataError, FormulaError, ScaleError
 
 if TYPE_CHECKING:
@@ -155,15 +156,16 @@ class Design:
         return float(self.weights @ log_choose)
 
     @cached_property
-    def saturated_kernel(self) -> float:
-        """Log-likelihood kernel of the saturated model (``mu = y / m``); zero for binary data."""
-        if self.is_binary:  # y log y + (1 - y) log(1 - y) = 0 for y in {0, 1}
+    def saturated_loglik(self) -> float:
+        """Log-likelihood of the saturated model (``mu = y / m``), ``sum w log b(y; m, y/m)``.
+
+        Zero for binary data; summed per row in Loader's form, which does not cancel
+        (:mod:`logitfit.deviance`), so ``loglik = saturated_loglik - deviance / 2`` keeps full
+        precision even with 1e10 trials per row.
+        """
+        if self.is_binary:  # b(y; 1, y) = 1 for y in {0, 1}
             return 0.0
-        failures = self.trials - self.successes
-        per_row = xlogy(self.successes, self.successes / self.trials) + xlogy(
-            failures, failures / self.trials
-        )
-        return float(self.weights @ per_row)
+        return float(self.weights @ saturated_loglik_rows(self.successes, self.trials))
 
 
 def assemble(

@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
-from scipy.special import log_expit, xlogy
+from scipy.special import log_expit
 
 from logitfit._linalg import inverse_hessian
 from logitfit.design import rows_in_memory
+from logitfit.deviance import unit_deviance
 from logitfit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -61,14 +62,9 @@ def _residual_parts(
     variance = trials * mu * np.exp(log_expit(-eta))
     raw = successes - trials * mu
     pearson = raw / np.sqrt(variance)
-    failures = trials - successes
-    # 2 [y log(y / m mu) + (m - y) log((m - y) / m (1 - mu))], with log(mu) as log_expit(eta).
-    unit = 2.0 * (
-        xlogy(successes, successes / trials)
-        + xlogy(failures, failures / trials)
-        - successes * log_expit(eta)
-        - failures * log_expit(-eta)
-    )
+    # 2 [y log(y / m mu) + (m - y) log((m - y) / m (1 - mu))] in Loader's form, which does not
+    # cancel when the trials are many (logitfit.deviance).
+    unit = unit_deviance(successes, trials, mu, np.exp(log_expit(-eta)))
     deviance = np.sign(raw) * np.sqrt(np.maximum(unit, 0.0))
     leverage = variance * np.einsum("ij,jk,ik->i", X, cov, X)
     return {

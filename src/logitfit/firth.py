@@ -97,7 +97,7 @@ def _state(coef: NDArray[np.float64], design: Design, keep_leverage: bool = Fals
         correction += X.T @ (hat * (0.5 - mu))
         if leverage is not None:
             leverage[block] = hat
-    loglik = (design.saturated_kernel + design.loglik_constant) - base.deviance / 2.0
+    loglik = design.saturated_loglik - base.deviance / 2.0
     log_det = 2.0 * float(np.sum(np.log(np.diag(factor))))
     return FirthState(loglik + 0.5 * log_det, -base.gradient + correction, information, leverage)
 

@@ -43,9 +43,10 @@ __all__ = [
     "fit",
     "fit_arrays",
     "fit_design",
+    "binary_null_deviance",
     "largest_eta",
     "make_result",
-    "null_kernel_deviance",
+    "null_rate_coef",
     "sample_estimate",
 ]
 
@@ -132,16 +133,36 @@ def _solve(
     return run_solver(objective, method, begin, design.n_trials, options, first)
 
 
-def null_kernel_deviance(design: Design | DaskDesign) -> float:
-    """Deviance of the intercept-only model without offset, in closed form.
+def null_rate_coef(design: Design | DaskDesign) -> NDArray[np.float64]:
+    """Return the intercept-only MLE without offset, ``logit(E / N)``, as a 1-vector."""
+    rate = design.n_events / design.n_trials
+    return np.array([np.log(rate) - np.log1p(-rate)])
 
-    The intercept-only MLE is the event rate, with log-likelihood kernel
-    E log(rate) + (N - E) log(1 - rate): no iteration and no pass over the rows.
+
+def binary_null_deviance(design: Design | DaskDesign) -> float | None:
+    """Deviance of the intercept-only model of binary data without offset, in closed form.
+
+    The intercept-only MLE is the event rate, and with one trial per row the saturated model's
+    log-likelihood is 0, so the deviance is ``-2 [E log(rate) + (N - E) log(1 - rate)]``: no
+    pass over the rows and no cancellation. None for events/trials data, whose deviance is a sum
+    of unit deviances (one pass at the closed-form estimate).
     """
+    if not design.is_binary:
+        return None
     events, total = design.n_events, design.n_trials
     rate = events / total
-    kernel = xlogy(events, rate) + xlogy(total - events, 1.0 - rate)
-    return float(2.0 * (design.saturated_kernel - kernel))
+    return float(-2.0 * (xlogy(events, rate) + xlogy(total - events, 1.0 - rate)))
+
+
+def unverified_null(message: str) -> float:
+    """Warn that the null model's refit failed and return NaN for its deviance."""
+    warnings.warn(
+        f"The null model (intercept and offset only) could not be fitted: {message}. The null "
+        "deviance, the likelihood-ratio test against it and the pseudo-R2 are NaN.",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+    return float("nan")
 
 
 def _null_deviance(design: Design) -> float:
@@ -149,14 +170,21 @@ def _null_deviance(design: Design) -> float:
 
     As R's ``glm``: with an intercept the null model is refitted (the offset makes it iterative);
     without one it is ``eta = offset``. statsmodels' ``Logit.llnull`` fits a constant even when
-    the model has none, so the two agree only for models with an intercept.
+    the model has none, so the two agree only for models with an intercept. A refit that does
+    not converge gives NaN with a ConvergenceWarning, never its last iterate.
     """
     if design.intercept_index is None:
         null = dataclasses.replace(design, X=np.zeros((design.n_rows, 0)), names=())
         return evaluate(np.zeros(0), null, with_hessian=False).deviance
     if not design.has_offset:
-        return null_kernel_deviance(design)
-    return _solve(intercept_only(design), "newton", {}).evaluation.deviance
+        closed = binary_null_deviance(design)
+        if closed is not None:
+            return closed
+        return evaluate(null_rate_coef(design), intercept_only(design), False).deviance
+    solution = _solve(intercept_only(design), "newton", {})
+    if not solution.converged:
+        return unverified_null(solution.message)
+    return solution.evaluation.deviance
 
 
 def fit_design(

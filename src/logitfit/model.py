@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 from scipy.special import expit
 from threadpoolctl import ThreadpoolController
 
+from logitfit.deviance import unit_deviance
 from logitfit.solvers._common import Evaluation
 
 if TYPE_CHECKING:
@@ -196,24 +197,25 @@ def probabilities(eta: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(expit(eta))
 
 
-#: Sums over some rows: log-likelihood kernel, gradient, Hessian (or None), and max |eta|.
+#: Sums over some rows: deviance, gradient, Hessian (or None), and max |eta|.
 RowSums = tuple[float, NDArray[np.float64], NDArray[np.float64] | None, float]
 
 
 def _evaluate_rows(
     coef: NDArray[np.float64], design: Design, rows: slice, with_hessian: bool
 ) -> RowSums:
-    """Kernel, gradient and Hessian sums over ``rows``, block by block, and the largest |eta|.
+    """Deviance, gradient and Hessian sums over ``rows``, block by block, and the largest |eta|.
 
     Unit weights, single trials and a zero offset skip their multiplications: on binary,
     unweighted data each block costs one matrix-vector product, one ``log_expit``, one
-    ``expit``, the gradient product and the Hessian update.
+    ``expit``, the gradient product and the Hessian update. The deviance is the sum of the rows'
+    unit deviances (never a difference of totals, see :mod:`logitfit.deviance`).
     """
     X, n_cols = design.X, design.n_params
     weighted = not design.unit_weights
     binary = design.is_binary
     offset = design.offset if design.has_offset else None
-    kernel, largest = 0.0, 0.0
+    deviance, largest = 0.0, 0.0
     gradient = np.zeros(n_cols)
     hessian = np.zeros((n_cols, n_cols)) if with_hessian else None
     for local in row_blocks(rows.stop - rows.start, n_cols):
@@ -225,15 +227,22 @@ def _evaluate_rows(
             eta += offset[block]
         largest = max(largest, float(np.max(np.abs(eta), initial=0.0)))
         log_mu, mu = log_expit_and_expit(eta)
-        # log(mu) = log_expit(eta) and log(1 - mu) = log_expit(eta) - eta, so the kernel
-        # y log mu + (m - y) log(1 - mu) is m log_expit(eta) - (m - y) eta.
-        trials = 1.0 if binary else design.trials[block]
-        per_row = trials * log_mu - (trials - successes) * eta
-        residual = successes - trials * mu
         weights = design.weights[block] if weighted else 1.0
+        if binary:
+            # log(1 - mu) = log_expit(eta) - eta, so a binary row's unit deviance
+            # -2 [y log mu + (1 - y) log(1 - mu)] is -2 [log_expit(eta) - (1 - y) eta]: no
+            # saturated term and no cancellation.
+            trials: NDArray[np.float64] | float = 1.0
+            per_row = -2.0 * (log_mu - (1.0 - successes) * eta)
+        else:
+            trials = design.trials[block]
+            # 1 - mu as expit(-eta), not by subtraction: m (1 - mu) must be exact to its last
+            # bits when m is large.
+            per_row = unit_deviance(successes, trials, mu, expit(-eta))
+        deviance += float(np.sum(weights * per_row))
+        residual = successes - trials * mu
         if weighted:
             residual *= weights
-        kernel += float(np.sum(weights * per_row))
         gradient -= X_block.T @ residual
         if hessian is not None:
             # mu * (1 - mu) by subtraction: its absolute error is below 3e-16 per row, which
@@ -242,7 +251,7 @@ def _evaluate_rows(
             # (sqrt(W) X)^T (sqrt(W) X): the one block-sized copy of X.
             scaled = X_block * np.sqrt(variance)[:, None]
             hessian += scaled.T @ scaled
-    return kernel, gradient, hessian, largest
+    return deviance, gradient, hessian, largest
 
 
 def add_row_sums(*parts: RowSums) -> RowSums:
@@ -253,10 +262,9 @@ def add_row_sums(*parts: RowSums) -> RowSums:
     return sum(part[0] for part in parts), gradient, hessian, max(part[3] for part in parts)
 
 
-def evaluation_from_sums(sums: RowSums, saturated_kernel: float) -> Evaluation:
-    """Turn row sums into an Evaluation: deviance ``2 (saturated kernel - kernel)``."""
-    kernel, gradient, hessian, largest = sums
-    deviance = 2.0 * (saturated_kernel - kernel)
+def evaluation_from_sums(sums: RowSums) -> Evaluation:
+    """Turn row sums into an Evaluation (the deviance is already the sum of unit deviances)."""
+    deviance, gradient, hessian, largest = sums
     return Evaluation(deviance, gradient, hessian, largest_abs_eta=largest)
 
 
@@ -335,7 +343,7 @@ def evaluate(coef: NDArray[np.float64], design: Design, with_hessian: bool = Tru
                 lambda rows: _evaluate_rows(coef, design, rows, with_hessian), chunks
             )
             sums = add_row_sums(*parts)
-    return evaluation_from_sums(sums, design.saturated_kernel)
+    return evaluation_from_sums(sums)
 
 
 def loglik(coef: NDArray[np.float64], design: Design) -> float:
@@ -356,6 +364,9 @@ def loglik(coef: NDArray[np.float64], design: Design) -> float:
 def deviance_to_loglik(deviance: float, design: Design | DaskDesign) -> float:
     """Convert a deviance to the log-likelihood: ``l = l_saturated - D / 2``.
 
+    The saturated log-likelihood is summed per row without cancellation
+    (:func:`logitfit.deviance.saturated_loglik_rows`).
+
     Parameters
     ----------
     deviance : float
@@ -365,7 +376,7 @@ def deviance_to_loglik(deviance: float, design: Design | DaskDesign) -> float:
     -------
     float
     """
-    return design.saturated_kernel + design.loglik_constant - deviance / 2.0
+    return design.saturated_loglik - deviance / 2.0
 
 
 def mean_cost(coef: NDArray[np.float64], design: Design) -> float:

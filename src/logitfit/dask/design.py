@@ -148,8 +148,8 @@ class PartSummary:
         Rows used, rows with positive weight, rows dropped for missing values.
     n_obs, n_trials, n_events : float
         Sums of ``w``, ``w m`` and ``w y``.
-    loglik_constant, saturated_kernel : float
-        Sums of ``w log C(m, y)`` and of the saturated model's kernel.
+    loglik_constant, saturated_loglik : float
+        Sums of ``w log C(m, y)`` and of the saturated model's log-likelihood.
     unit_weights, is_binary : bool
         Every weight is 1; every row is one trial.
     has_offset : bool
@@ -165,7 +165,7 @@ class PartSummary:
     n_trials: float = 0.0
     n_events: float = 0.0
     loglik_constant: float = 0.0
-    saturated_kernel: float = 0.0
+    saturated_loglik: float = 0.0
     unit_weights: bool = True
     is_binary: bool = True
     has_offset: bool = False
@@ -198,7 +198,7 @@ class PartSummary:
             n_trials=design.n_trials,
             n_events=design.n_events,
             loglik_constant=design.loglik_constant,
-            saturated_kernel=design.saturated_kernel,
+            saturated_loglik=design.saturated_loglik,
             unit_weights=design.unit_weights,
             is_binary=design.is_binary,
             has_offset=design.has_offset,
@@ -215,7 +215,7 @@ class PartSummary:
             n_trials=self.n_trials + other.n_trials,
             n_events=self.n_events + other.n_events,
             loglik_constant=self.loglik_constant + other.loglik_constant,
-            saturated_kernel=self.saturated_kernel + other.saturated_kernel,
+            saturated_loglik=self.saturated_loglik + other.saturated_loglik,
             unit_weights=self.unit_weights and other.unit_weights,
             is_binary=self.is_binary and other.is_binary,
             has_offset=self.has_offset or other.has_offset,
@@ -324,9 +324,9 @@ class DaskDesign:
         return self.totals.loglik_constant
 
     @property
-    def saturated_kernel(self) -> float:
-        """Log-likelihood kernel of the saturated model over all rows."""
-        return self.totals.saturated_kernel
+    def saturated_loglik(self) -> float:
+        """Log-likelihood of the saturated model over all rows."""
+        return self.totals.saturated_loglik
 
 
 def stack_sample(samples: Sequence[Design]) -> Design:

@@ -52,9 +52,11 @@ from logitfit.fit import (
     _SUBSAMPLE_ROWS,
     _SUSPICIOUS_ETA,
     Method,
+    binary_null_deviance,
     make_result,
-    null_kernel_deviance,
+    null_rate_coef,
     sample_estimate,
+    unverified_null,
 )
 from logitfit.model import evaluation_from_sums
 from logitfit.results import LogitResult
@@ -278,7 +280,7 @@ def _fit(
     design = replace(design, totals=replace(totals, sample=()))
     _check_totals(design)
     sample = stack_sample(totals.sample)
-    first = evaluation_from_sums(sums, design.saturated_kernel)
+    first = evaluation_from_sums(sums)
     if first.hessian is None:  # pragma: no cover - the first pass always sums the Hessian
         raise ConvergenceError("internal: the first pass returned no Hessian")
     check.full_rank(design, first.hessian)
@@ -366,11 +368,16 @@ def _null_deviance(design: DaskDesign, progress: bool) -> float:
     if design.intercept_index is None:
         return passes.evaluate(np.zeros(0), design, False, "offset", progress).deviance
     if not design.has_offset:
-        return null_kernel_deviance(design)
+        closed = binary_null_deviance(design)
+        if closed is not None:
+            return closed
+        at_rate = passes.evaluate(null_rate_coef(design), design, False, "intercept", progress)
+        return at_rate.deviance
 
     def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
         return passes.evaluate(coef, design, with_hessian, "intercept", progress)
 
-    rate = design.n_events / design.n_trials
-    begin = np.array([math.log(rate) - math.log1p(-rate)])
-    return newton(objective, begin).evaluation.deviance
+    solution = newton(objective, null_rate_coef(design))
+    if not solution.converged:
+        return unverified_null(solution.message)
+    return solution.evaluation.deviance

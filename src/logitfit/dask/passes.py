@@ -157,7 +157,7 @@ def first_pass(
 ) -> tuple[PartSummary, RowSums]:
     """One pass: validate and total every partition, keep a row sample, and evaluate at ``coef``.
 
-    The totals (rows, events, trials, the saturated kernel, ...) and the first Newton
+    The totals (rows, events, trials, the saturated log-likelihood, ...) and the first Newton
     evaluation (with the Hessian, which the rank check reads) come from the same pass.
 
     Parameters
@@ -177,7 +177,7 @@ def first_pass(
     -------
     totals : PartSummary
     sums : tuple
-        ``(kernel, gradient, hessian, largest |eta|)`` at ``coef``.
+        ``(deviance, gradient, hessian, largest |eta|)`` at ``coef``.
     """
     from dask import delayed
 
@@ -221,7 +221,7 @@ def evaluate(
         for part in design.parts
     ]
     total = compute(tree_reduce(sums, add_row_sums), progress)
-    return evaluation_from_sums(total, design.saturated_kernel)
+    return evaluation_from_sums(total)
 
 
 def _row_sums_part(part: Any, build: PartBuilder, sums: Callable[..., Any], args: Any) -> Any:
