@@ -30,15 +30,28 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from logitfit._linalg import inverse_hessian
+from logitfit._linalg import (
+    ILL_CONDITIONED,
+    TriangularFactor,
+    covariance_from_factor,
+    inverse_hessian,
+    scaled_condition,
+)
 from logitfit.design import Design, rows_in_memory, sum_over_rows
 from logitfit.exceptions import DataError
 from logitfit.model import linear_predictor, probabilities, row_blocks, weighted_gram
 
 if TYPE_CHECKING:
+    from logitfit.dask.design import DaskDesign
     from logitfit.results import LogitResult
 
-__all__ = ["Covariance", "CovarianceKind", "covariance_matrix", "make_covariance"]
+__all__ = [
+    "Covariance",
+    "CovarianceKind",
+    "covariance_matrix",
+    "make_covariance",
+    "model_covariance",
+]
 
 CovarianceKind = Literal["model", "HC0", "HC1", "CR1"]
 
@@ -111,6 +124,46 @@ def make_covariance(
     return Covariance("CR1", np.asarray(codes, dtype=np.intp), len(uniques))
 
 
+def model_covariance(
+    design: Design | DaskDesign, coef: NDArray[np.float64], hessian: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    r"""Return the model-based covariance, the inverse Hessian, as accurately as the data allow.
+
+    A well-conditioned Hessian is inverted from its Cholesky factor. When the Hessian scaled to
+    unit diagonal has a condition number above :data:`logitfit._linalg.ILL_CONDITIONED`, the
+    covariance is :math:`R^{-1} R^{-T}` from a QR factorisation of :math:`W^{1/2} X` instead (one
+    more pass over the rows), as R's ``glm`` computes it: the Gram matrix squares the condition
+    number, so its Cholesky route loses about :math:`\kappa \epsilon` relative accuracy where the
+    QR route loses :math:`\sqrt{\kappa} \epsilon`.
+
+    Parameters
+    ----------
+    design : Design or DaskDesign
+    coef : ndarray of shape (p,)
+        The estimate (where the weights W are evaluated).
+    hessian : ndarray of shape (p, p)
+        ``X^T W X`` at ``coef``.
+
+    Returns
+    -------
+    ndarray of shape (p, p)
+    """
+    if scaled_condition(hessian) <= ILL_CONDITIONED:
+        return inverse_hessian(hessian)
+    return covariance_from_factor(sum_over_rows(design, _weighted_design_factor, coef))
+
+
+def _weighted_design_factor(design: Design, coef: NDArray[np.float64]) -> TriangularFactor:
+    """Return the R factor of ``sqrt(w m mu (1 - mu)) X``, accumulated over row blocks."""
+    factor = TriangularFactor(np.zeros((design.n_params, design.n_params)))
+    for block in row_blocks(design.n_rows, design.n_params):
+        eta = linear_predictor(design.X[block], coef, design.offset[block])
+        mu = probabilities(eta)
+        variance = design.weights[block] * design.trials[block] * mu * probabilities(-eta)
+        factor = factor + TriangularFactor.of_rows(design.X[block] * np.sqrt(variance)[:, None])
+    return factor
+
+
 def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:
     """Return the covariance of the coefficients under ``result.covariance``.
 
@@ -122,7 +175,7 @@ def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:
     -------
     ndarray of shape (p, p)
     """
-    bread = inverse_hessian(result.hessian)
+    bread = result.model_cov
     spec = result.covariance
     if spec.kind == "model":
         return bread

@@ -33,7 +33,6 @@ from numpy.typing import NDArray
 from scipy import stats
 from scipy.special import log_expit
 
-from logitfit._linalg import inverse_hessian
 from logitfit.design import rows_in_memory
 from logitfit.deviance import unit_deviance
 from logitfit.exceptions import DataError
@@ -91,7 +90,7 @@ def influence(result: LogitResult) -> pd.DataFrame:
         cooks_distance``, then ``dfbeta_<name>`` and ``dfbetas_<name>`` per coefficient.
     """
     design = rows_in_memory(result.design, "influence table (use logitfit.dask.influence)")
-    cov = inverse_hessian(result.hessian)
+    cov = result.model_cov
     eta = design.X @ result.coef.to_numpy() + design.offset
     parts = _residual_parts(design.X, eta, design.successes, design.trials, cov)
     leverage, pearson, deviance = parts["leverage"], parts["pearson"], parts["deviance"]
@@ -182,7 +181,7 @@ def covariate_patterns(result: LogitResult) -> CovariatePatterns:
     rows = np.bincount(codes, minlength=n_patterns)
     X = design.X[first]
     eta = X @ result.coef.to_numpy() + design.offset[first]
-    parts = _residual_parts(X, eta, events, trials, inverse_hessian(result.hessian))
+    parts = _residual_parts(X, eta, events, trials, result.model_cov)
     complement = 1.0 - parts["leverage"]
     pearson, deviance = parts["pearson"], parts["deviance"]
     table = pd.DataFrame(
@@ -239,7 +238,7 @@ def variance_inflation(result: LogitResult) -> pd.DataFrame:
     keep = [j for j in range(design.n_params) if j != design.intercept_index]
     if len(keep) < 2:
         raise DataError("Variance inflation needs two or more coefficients besides the intercept.")
-    cov = inverse_hessian(result.hessian)[np.ix_(keep, keep)]
+    cov = result.model_cov[np.ix_(keep, keep)]
     scale = np.sqrt(np.diag(cov))
     correlation = cov / np.outer(scale, scale)
     position = {design.names[j]: k for k, j in enumerate(keep)}

@@ -14,6 +14,7 @@ from scipy.special import xlogy
 
 from logitfit import _validation as check
 from logitfit._linalg import cholesky_lower
+from logitfit.covariance import model_covariance
 from logitfit.dask import is_dask_collection, require_dask
 from logitfit.design import (
     Column,
@@ -275,6 +276,7 @@ def make_result(
         null_deviance=null_deviance(),
         solver=solution,
         separation=separation,
+        model_cov=model_covariance(design, solution.coef, hessian),
     )
 
 

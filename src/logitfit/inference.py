@@ -22,7 +22,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, stats
 
-from logitfit._linalg import cholesky_lower, inverse_hessian, solve_spd
+from logitfit._linalg import cholesky_lower, solve_spd
 from logitfit.design import Design, rows_in_memory, sum_over_rows, without_columns
 from logitfit.exceptions import DataError
 from logitfit.model import (
@@ -281,7 +281,7 @@ def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     design = rows_in_memory(result.design, "profile-likelihood interval (refits per bound)")
     coef = result.coef.to_numpy()
     wald = result.conf_int(level)
-    model_cov = inverse_hessian(result.hessian)  # bracket steps, whatever the cov_type is
+    model_cov = result.model_cov  # bracket steps, whatever the cov_type is
     bounds = np.empty((result.n_params, 2))
     for j in range(result.n_params):
         keep = [k for k in range(result.n_params) if k != j]

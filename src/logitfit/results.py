@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from logitfit import _validation as check
+from logitfit._linalg import inverse_hessian
 from logitfit.covariance import Covariance, covariance_matrix, make_covariance
 from logitfit.design import Design, rows_in_memory
 from logitfit.model import (
@@ -66,6 +67,10 @@ class LogitResult:
     covariance : Covariance
         The covariance estimator behind ``cov``, ``std_errors``, ``z``, ``p_values`` and the
         Wald intervals (model-based by default; see :meth:`with_covariance`).
+    model_cov : ndarray of shape (p, p)
+        The inverse Hessian, the model-based covariance (from a QR factorisation of
+        ``sqrt(W) X`` when the Hessian is badly conditioned; see
+        :func:`logitfit.covariance.model_covariance`).
     """
 
     design: Design | DaskDesign
@@ -76,6 +81,11 @@ class LogitResult:
     solver: SolverResult
     separation: Separation | None = None
     covariance: Covariance = field(default_factory=Covariance)
+    model_cov: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
+
+    def __post_init__(self) -> None:
+        if self.model_cov.shape != self.hessian.shape:  # built without it: invert the Hessian
+            object.__setattr__(self, "model_cov", inverse_hessian(self.hessian))
 
     # -- estimation record ------------------------------------------------------------------
     @property
