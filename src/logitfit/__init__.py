@@ -26,6 +26,7 @@ from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
     DataError,
+    FewClustersWarning,
     FormulaError,
     LogitfitError,
     MissingValueError,
@@ -33,6 +34,7 @@ from logitfit.exceptions import (
     RankDeficiencyError,
     ScaleError,
     SeparationWarning,
+    UnverifiedWarning,
 )
 from logitfit.firth import firth_intercept_corrected, firth_tests, penalized_loglik
 from logitfit.fit import fit, fit_arrays, fit_design
@@ -69,6 +71,7 @@ __all__ = [
     "CovariatePatterns",
     "Crosscheck",
     "DataError",
+    "FewClustersWarning",
     "Design",
     "FormulaError",
     "HosmerLemeshow",
@@ -81,6 +84,7 @@ __all__ = [
     "Separation",
     "ScaleError",
     "SeparationWarning",
+    "UnverifiedWarning",
     "__version__",
     "auc",
     "binned_residuals",

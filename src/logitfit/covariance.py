@@ -23,6 +23,7 @@ the tests compare HC0 with statsmodels and the finite-sample factors by exact ca
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -38,7 +39,7 @@ from logitfit._linalg import (
     scaled_condition,
 )
 from logitfit.design import Design, rows_in_memory, sum_over_rows
-from logitfit.exceptions import DataError
+from logitfit.exceptions import DataError, FewClustersWarning
 from logitfit.model import linear_predictor, probabilities, row_blocks, weighted_gram
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ __all__ = [
 ]
 
 CovarianceKind = Literal["model", "HC0", "HC1", "CR1"]
+
+#: Below this many clusters CR1 warns (Cameron & Miller 2015, section VI: "few clusters").
+FEW_CLUSTERS = 20
 
 _LABELS = {
     "model": "model-based (inverse Hessian)",
@@ -121,6 +125,14 @@ def make_covariance(
     codes, uniques = pd.factorize(labels)
     if len(uniques) < 2:
         raise DataError("Cluster-robust covariance needs at least two clusters.")
+    if len(uniques) < FEW_CLUSTERS:
+        warnings.warn(
+            f"Only {len(uniques)} clusters: cluster-robust standard errors are biased downwards "
+            f"with fewer than about {FEW_CLUSTERS} clusters (Cameron & Miller 2015, J. Human "
+            "Resources 50(2)); consider a wild cluster bootstrap or fewer, larger clusters.",
+            FewClustersWarning,
+            stacklevel=3,
+        )
     return Covariance("CR1", np.asarray(codes, dtype=np.intp), len(uniques))
 
 

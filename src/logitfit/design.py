@@ -235,7 +235,10 @@ def _contiguous(X: NDArray[Any]) -> NDArray[np.float64]:
 
 
 def new_rows(
-    design: Design | DaskDesign, new_data: pd.DataFrame | ArrayLike, offset: str | ArrayLike | None
+    design: Design | DaskDesign,
+    new_data: pd.DataFrame | ArrayLike,
+    offset: str | ArrayLike | None,
+    unseen: Literal["raise", "nan"] = "raise",
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], pd.Index]:
     """Re-apply a design's specification to new rows, as R's and statsmodels' ``predict`` do.
 
@@ -247,6 +250,9 @@ def new_rows(
         New rows: a DataFrame for formula models, predictors for array models.
     offset : str or array-like of shape (m,), optional
         Offset of the new rows; required when the design has a non-zero offset.
+    unseen : {"raise", "nan"}
+        Rows holding a categorical level the fit never saw: raise DataError, or return them
+        as rows of NaN (with a UserWarning); see :func:`logitfit.prediction.formula_rows`.
 
     Returns
     -------
@@ -254,20 +260,26 @@ def new_rows(
     offset : ndarray of shape (m,)
     labels : pandas.Index of length m
     """
+    unseen_rows = None
     if design.model_spec is not None:
         if not isinstance(new_data, pd.DataFrame):
             raise DataError("This model was fit from a formula: pass new data as a DataFrame.")
+        # Imported here: prediction imports this module. It checks the levels first, since
+        # formulaic would code an unseen one as the reference level with only a warning.
+        from logitfit.prediction import formula_rows
+
         try:
-            matrix = design.model_spec.get_model_matrix(new_data, na_action="raise")
+            X, unseen_rows = formula_rows(design.model_spec, new_data, unseen)
         except FormulaicError as error:
             raise FormulaError(f"Cannot apply the model's formula to new data: {error}") from error
-        X, labels = matrix.to_numpy(dtype=np.float64), new_data.index
+        labels = new_data.index
     else:
         frame = check.predictor_frame(new_data, None)
         X, labels = frame.to_numpy(dtype=np.float64), frame.index
         if design.intercept_index is not None:
             X = np.column_stack([np.ones(X.shape[0]), X])
-    if X.shape[1] != design.n_params or not np.all(np.isfinite(X)):
+    known = X if unseen_rows is None else X[~unseen_rows]  # rows of NaN asked for by unseen
+    if X.shape[1] != design.n_params or not np.all(np.isfinite(known)):
         raise DataError(
             f"New data give {X.shape[1]} finite columns per row; the model has "
             f"{design.n_params} ({', '.join(design.names)}) and needs complete rows."

@@ -119,6 +119,17 @@ def design_from_formula(
     if data.shape[0] == 0 and whole_data:
         raise DataError("The data have no rows: there is nothing to fit.")
     lhs, rhs, used = parse_formula(formula)
+    # Per-row values given as arrays join the frame under a bracketed name, so that the
+    # missing-value check (and missing="drop") treats them like named columns and its message
+    # names them ('<offset>' has 1 missing (row 7)).
+    given = {"weights": weights, "offset": offset, "trials": trials}
+    for role, value in given.items():
+        if value is not None and not isinstance(value, str):
+            array = np.asarray(value)
+            check.same_length(array, data.shape[0], role)
+            data = data.assign(**{f"<{role}>": array})
+            given[role] = f"<{role}>"
+    weights, offset, trials = given["weights"], given["offset"], given["trials"]
     extra = [v for v in (weights, offset, trials) if isinstance(v, str)]
     check.columns_exist([*used, *extra], data.columns, formula)
     data = check.numpy_backed(data, [*mentioned_columns(formula, data.columns), *extra])
@@ -126,13 +137,6 @@ def design_from_formula(
     keep = check.complete_rows(data, [*used, *extra], missing, whole_data)
     if keep is not None:
         data = data.loc[keep]
-        for name, value in (("weights", weights), ("offset", offset), ("trials", trials)):
-            if value is not None and not isinstance(value, str):
-                check.same_length(np.asarray(value), keep.shape[0], name)
-        weights, offset, trials = (
-            np.asarray(v)[keep.to_numpy()] if v is not None and not isinstance(v, str) else v
-            for v in (weights, offset, trials)
-        )
     dropped = () if keep is None else tuple(keep[~keep].index)
 
     response_name = str(lhs)

@@ -12,6 +12,7 @@ __all__ = [
     "ConvergenceError",
     "ConvergenceWarning",
     "DataError",
+    "FewClustersWarning",
     "FormulaError",
     "LogitfitError",
     "MissingValueError",
@@ -19,6 +20,7 @@ __all__ = [
     "RankDeficiencyError",
     "ScaleError",
     "SeparationWarning",
+    "UnverifiedWarning",
 ]
 
 
@@ -60,3 +62,11 @@ class ConvergenceWarning(UserWarning):
 
 class SeparationWarning(UserWarning):
     """The outcome is (quasi-)completely separated: some estimates are infinite."""
+
+
+class UnverifiedWarning(UserWarning):
+    """A number could not be verified (a refit failed, a root was not bracketed): it is NaN."""
+
+
+class FewClustersWarning(UserWarning):
+    """Cluster-robust covariance with few clusters (fewer than about 20): biased downwards."""

@@ -22,19 +22,19 @@ predicted probability equals the observed event rate.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import optimize, stats
+from scipy import stats
 
 from logitfit._linalg import cholesky_lower, inverse_spd, solve_spd
 from logitfit.design import Design, intercept_only, rows_in_memory
 from logitfit.exceptions import ConvergenceError, DataError
 from logitfit.model import evaluate, log_expit_and_expit, row_blocks
+from logitfit.profile import Refit, find_bound, warn_unverified
 from logitfit.solvers import Evaluation, SolverResult, newton
 from logitfit.solvers._common import relative_change
 
@@ -184,12 +184,14 @@ def firth_fit(
     return coef, state, max_iter, False
 
 
-def firth_solver(design: Design) -> SolverResult:
+def firth_solver(design: Design, **options: float | int) -> SolverResult:
     """Fit by Firth's method and report it as a solver result (for :func:`logitfit.fit`).
 
     Parameters
     ----------
     design : Design
+    **options
+        ``max_iter``, ``tol_score``, ``tol_change`` of :func:`firth_fit`.
 
     Returns
     -------
@@ -197,7 +199,7 @@ def firth_solver(design: Design) -> SolverResult:
         ``evaluation`` holds the unpenalised deviance and information matrix, and the gradient
         of the penalised objective (the negative modified score).
     """
-    coef, state, iterations, converged = firth_fit(design)
+    coef, state, iterations, converged = firth_fit(design, **options)  # type: ignore[arg-type]
     unpenalized: Evaluation = evaluate(coef, design, with_hessian=True)
     # The gradient recorded is that of the objective Firth minimises (the negative modified
     # score, zero at the estimate); the deviance and information are the unpenalised ones.
@@ -205,9 +207,41 @@ def firth_solver(design: Design) -> SolverResult:
     message = (
         f"converged: penalised log-likelihood {state.penalized_loglik:.10g}"
         if converged
-        else "Firth iterations did not converge"
+        else f"Firth iterations did not converge in {iterations} iterations"
     )
     return SolverResult("firth", coef, base, iterations, converged, (base.deviance,), message)
+
+
+def firth_refit(
+    design: Design, fixed: dict[int, float], start: NDArray[np.float64] | None = None
+) -> Refit:
+    """Maximise the penalised likelihood with ``fixed`` coefficients held, from ``start``.
+
+    Falls back to a start at zero (the fixed values in place) when the warm start fails.
+
+    Returns
+    -------
+    Refit
+        ``value`` is the penalised deviance ``-2 l*``, ``coef`` all p coefficients.
+    """
+    attempts = [start, None] if start is not None else [None]
+    best: tuple[NDArray[np.float64], FirthState, int, bool] | None = None
+    failure = "the penalised refit did not converge"
+    for begin in attempts:
+        try:
+            found = firth_fit(design, start=begin, fixed=fixed)
+        except ConvergenceError as error:  # a singular information matrix on the way
+            failure = str(error)
+            continue
+        if best is None or found[3] or found[1].penalized_loglik > best[1].penalized_loglik:
+            best = found
+        if found[3]:
+            break
+    if best is None:
+        return Refit(float("nan"), np.full(design.n_params, np.nan), False, failure)
+    coef, state, _, converged = best
+    message = "converged" if converged else failure
+    return Refit(-2.0 * state.penalized_loglik, coef, converged, message)
 
 
 def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
@@ -216,7 +250,9 @@ def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     For each coefficient :math:`j`: the statistic :math:`2[\ell^*(\hat\beta) -
     \ell^*(\tilde\beta)]` with :math:`\tilde\beta` the penalised fit under
     :math:`\beta_j = 0`, its chi-square(1) p-value, and the interval of values :math:`b` with
-    :math:`2[\ell^*(\hat\beta) - \ell^*_j(b)] \le \chi^2_{1, level}`.
+    :math:`2[\ell^*(\hat\beta) - \ell^*_j(b)] \le \chi^2_{1, level}`. Every refit is checked
+    (see :mod:`logitfit.profile`): a statistic or bound whose refit failed is NaN, with an
+    :class:`~logitfit.exceptions.UnverifiedWarning` naming the coefficient.
 
     Parameters
     ----------
@@ -234,21 +270,32 @@ def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
         raise DataError("firth_tests needs a fit with method='firth'.")
     design = rows_in_memory(result.design, "Firth penalised likelihood-ratio tests")
     coef = result.coef.to_numpy()
-    top = _state(coef, design).penalized_loglik
+    top = -2.0 * _state(coef, design).penalized_loglik
     critical = float(stats.chi2.ppf(level, 1))
     std_errors = result.std_errors.to_numpy()
     rows = []
-    for j in range(design.n_params):
+    for j, name in enumerate(result.names):
+        warm = [coef]
 
-        def drop(value: float, j: int = j) -> float:
-            constrained = firth_fit(design, start=coef, fixed={j: value})
-            return 2.0 * (top - constrained[1].penalized_loglik)
+        def gap(value: float, j: int = j, warm: list[NDArray[np.float64]] = warm) -> Refit:
+            refit = firth_refit(design, {j: value}, warm[0])
+            if refit.ok:
+                warm[0] = refit.coef
+            return dataclasses.replace(refit, value=refit.value - top)
 
-        statistic = max(drop(0.0), 0.0)
-        bounds = [
-            _profile_bound(lambda b: drop(b) - critical, coef[j], std_errors[j], side)
-            for side in (-1.0, 1.0)
-        ]
+        at_zero = firth_refit(design, {j: 0.0}, coef)
+        statistic = max(at_zero.value - top, 0.0) if at_zero.ok else float("nan")
+        if not at_zero.ok:
+            warn_unverified(f"The penalised likelihood-ratio test of '{name}'", at_zero.message)
+        bounds = []
+        for side in (-1.0, 1.0):
+            bound, problem = find_bound(gap, coef[j], std_errors[j], critical, side)
+            if problem is not None:
+                which = "lower" if side < 0 else "upper"
+                warn_unverified(
+                    f"The {which} profile penalised-likelihood bound of '{name}'", problem
+                )
+            bounds.append(bound)
         rows.append(
             {
                 "chi2": statistic,
@@ -258,23 +305,6 @@ def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, index=result.names)
-
-
-def _profile_bound(
-    gap: Callable[[float], float], estimate: float, std_error: float, side: float
-) -> float:
-    """Solve ``gap(b) = 0`` beyond ``estimate`` on the given side, by bracketing and Brent.
-
-    ``gap(b)`` is the penalised deviance increase at ``b`` minus the critical value; it is
-    negative at the estimate and grows away from it.
-    """
-    inner, outer = estimate, estimate + side * 2.0 * std_error
-    for _ in range(40):
-        if gap(outer) >= 0:
-            low, high = sorted((inner, outer))
-            return float(optimize.brentq(gap, low, high, xtol=1e-10, rtol=1e-12))
-        inner, outer = outer, estimate + 2.0 * (outer - estimate)
-    return float(side * np.inf)  # the penalised profile flattens out: no finite bound
 
 
 def firth_intercept_corrected(result: LogitResult, kind: str = "flic") -> pd.Series:

@@ -35,7 +35,7 @@ from logitfit.firth import firth_solver
 from logitfit.model import evaluate, largest_abs_eta, starting_point
 from logitfit.results import LogitResult
 from logitfit.separation import Separation, detect_separation
-from logitfit.solvers import Evaluation, SolverResult, run_solver
+from logitfit.solvers import Evaluation, SolverResult, check_solver_options, run_solver
 
 if TYPE_CHECKING:
     from logitfit.dask.design import DaskDesign
@@ -201,8 +201,7 @@ def fit_design(
         Newton-Raphson (default), the seed tutorial's gradient descent, or Firth's penalised
         likelihood (finite estimates under separation; see :mod:`logitfit.firth`).
     **options
-        Passed to the solver (``max_iter``, ``tol_deviance``, ``tol_gradient``, and for gradient
-        descent ``learning_rate``).
+        Solver options, checked by name for the method (as in :func:`fit`).
 
     Returns
     -------
@@ -215,8 +214,7 @@ def fit_design(
     ConvergenceWarning
         When the solver stopped before converging.
     """
-    if method not in ("newton", "gradient_descent", "firth"):
-        raise ValueError(f"method must be 'newton', 'gradient_descent' or 'firth', got {method!r}")
+    check_solver_options(method, options)
     # The Hessian at the start, X^T diag(w m mu (1 - mu)) X with every weight positive, has the
     # null space of the design: the collinearity check reads it, and Newton starts from it.
     begin = _warm_start(design) if method == "newton" else starting_point(design)
@@ -224,7 +222,7 @@ def fit_design(
     if first.hessian is not None:
         check.full_rank(design, first.hessian)
     if method == "firth":
-        solution = firth_solver(design)
+        solution = firth_solver(design, **options)  # type: ignore[arg-type]
     else:
         solution = _solve(design, method, options, begin, first)
     evaluation = solution.evaluation
@@ -321,7 +319,9 @@ def fit(
     progress : bool
         Dask data only: show Dask's progress bar for each pass over the partitions.
     **options
-        Solver options (``max_iter``, ``tol_deviance``, ``tol_gradient``, ``learning_rate``).
+        Solver options, checked by name for the method (an unknown one is an error): Newton
+        ``max_iter, tol_deviance, tol_gradient``; gradient descent those and ``learning_rate``;
+        Firth ``max_iter, tol_score, tol_change`` (see :data:`logitfit.solvers.SOLVER_OPTIONS`).
 
     Returns
     -------
@@ -333,6 +333,7 @@ def fit(
     >>> data = pd.read_csv("data/spector.csv")  # doctest: +SKIP
     >>> logitfit.fit("GRADE ~ GPA + TUCE + PSI", data).coef  # doctest: +SKIP
     """
+    check_solver_options(method, options)
     if is_dask_collection(data):
         require_dask()
         from logitfit.dask.fit import fit_dask_frame
@@ -354,7 +355,7 @@ def fit(
     design = design_from_formula(
         formula, data, weights=weights, offset=offset, trials=trials, event=event, missing=missing
     )
-    result = fit_design(design, method=method, **options)
+    result = dataclasses.replace(fit_design(design, method=method, **options), data=data)
     if isinstance(cluster, str):
         if cluster not in data.columns:
             raise FormulaError(f"The cluster column '{cluster}' is not in the data.")
@@ -423,12 +424,13 @@ def fit_arrays(
     progress : bool
         Dask arrays only: show Dask's progress bar for each pass over the chunks.
     **options
-        Solver options.
+        Solver options, as in :func:`fit`.
 
     Returns
     -------
     LogitResult
     """
+    check_solver_options(method, options)
     if is_dask_collection(X):
         require_dask()
         from logitfit.dask.fit import fit_dask_arrays

@@ -12,27 +12,20 @@ Biometrika 78(3); Cox & Snell (1989), *Analysis of Binary Data*.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import optimize, stats
+from scipy import stats
 
 from logitfit._linalg import cholesky_lower, solve_spd
 from logitfit.design import Design, rows_in_memory, sum_over_rows, without_columns
 from logitfit.exceptions import DataError
-from logitfit.model import (
-    evaluate,
-    linear_predictor,
-    probabilities,
-    row_blocks,
-    starting_point,
-)
-from logitfit.solvers import newton
+from logitfit.firth import firth_refit, firth_tests, penalized_loglik
+from logitfit.model import linear_predictor, probabilities, row_blocks
+from logitfit.profile import Refit, find_bound, ml_profile, ml_refit, warn_unverified
 
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
@@ -64,17 +57,12 @@ class LRTest:
     p_value: float
 
 
-def _reduced_deviance(design: Design, drop: list[int]) -> tuple[float, bool]:
-    """Deviance of the model refitted without the columns ``drop`` (offset kept)."""
-    reduced = without_columns(design, drop)
-    # Start where the full fit starts (zero slopes, intercept at the logit of the event rate):
-    # the full estimate without the dropped columns can sit far from the reduced optimum.
-    initial = starting_point(reduced)
-    solution = newton(lambda c, h: evaluate(c, reduced, h), initial)
-    # Under separation the reduced model has no finite maximum, but its deviance still has an
-    # infimum, which Newton's last iterate approaches from above: the statistic stays meaningful
-    # and the caller flags it.
-    return solution.evaluation.deviance, solution.converged
+TermTests = Literal["drop1", "type2"]
+
+
+def _factors(term: str) -> frozenset[str]:
+    """Return the factors of a formula term (``"age:smoke"`` -> {age, smoke})."""
+    return frozenset(part.strip() for part in term.split(":"))
 
 
 def _term_indices(result: LogitResult) -> list[tuple[str, list[int]]]:
@@ -88,40 +76,98 @@ def _term_indices(result: LogitResult) -> list[tuple[str, list[int]]]:
     return terms
 
 
-def lr_tests_by_term(result: LogitResult) -> pd.DataFrame:
-    """Likelihood-ratio test of dropping each term, as R's ``drop1(fit, test = "LRT")``.
+def _containing(term: str, terms: list[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
+    """Return the terms of higher order that contain ``term`` (its factors and more)."""
+    own = _factors(term)
+    return [(t, i) for t, i in terms if t != term and own < _factors(t)]
 
-    A factor's indicator columns form one term. The model without the term is refitted by Newton
-    from the full estimate (with the offset kept) and compared by deviance.
+
+def _constrained_value(result: LogitResult, design: Design, zero: list[int]) -> Refit:
+    """Refit with the columns ``zero`` held at 0: the (penalised) deviance of the smaller model.
+
+    Maximum likelihood drops the columns and refits from R's start; Firth's method holds them at
+    0 inside the full model's penalty, as ``logistf`` tests terms.
+    """
+    if not zero:
+        return Refit(_full_value(result, design), result.coef.to_numpy(), True, "the fit itself")
+    if result.solver.method == "firth":
+        return firth_refit(design, dict.fromkeys(zero, 0.0), result.coef.to_numpy())
+    return ml_refit(without_columns(design, zero))
+
+
+def _full_value(result: LogitResult, design: Design) -> float:
+    """Return the fitted model's deviance, or its penalised deviance for a Firth fit."""
+    if result.solver.method == "firth":
+        return -2.0 * penalized_loglik(result.coef.to_numpy(), design)
+    return result.deviance
+
+
+def lr_tests_by_term(result: LogitResult, kind: TermTests = "drop1") -> pd.DataFrame:
+    """Likelihood-ratio test of each term, as R's ``drop1`` or ``car::Anova(type = "II")``.
+
+    A factor's indicator columns form one term. ``kind="drop1"`` (default) follows R's
+    ``drop1(fit, test = "LRT")`` and its marginality rule: a term contained in a higher-order term
+    of the model (``age`` in ``age:smoke``) is not tested, because dropping it while keeping the
+    interaction changes what the interaction means; the skipped terms are named in
+    ``frame.attrs["note"]``. ``kind="type2"`` tests every term after all the terms that do not
+    contain it (``car::Anova(fit, type = "II", test.statistic = "LR")``); for a term contained in
+    none it is the ``drop1`` test. Each smaller model is refitted from R's ``glm`` start and must
+    converge (or, when separated, its deviance must settle on its limit): otherwise its statistic
+    is NaN with an :class:`~logitfit.exceptions.UnverifiedWarning`. For a Firth fit the tests are
+    penalised likelihood-ratio tests, the term's coefficients held at 0 in the full model's
+    penalised likelihood (as ``logistf``), and ``deviance`` is the penalised deviance.
 
     Parameters
     ----------
     result : LogitResult
+    kind : {"drop1", "type2"}
 
     Returns
     -------
     pandas.DataFrame
-        One row per term: ``term, df, deviance`` (of the reduced model), ``aic``, ``lr_stat``,
-        ``p_value``, and ``converged`` (False when the reduced model is separated: its deviance
-        is then the limit approached by the iterations).
+        One row per term tested: ``term, df, deviance`` (of the model without the term),
+        ``aic`` (of that model; drop1 only), ``lr_stat``, ``p_value`` and ``converged``.
     """
+    if kind not in ("drop1", "type2"):
+        raise DataError(f"kind must be 'drop1' or 'type2', got {kind!r}.")
     design = rows_in_memory(result.design, "likelihood-ratio test of each term (a refit per term)")
-    rows = []
-    for term, indices in _term_indices(result):
-        deviance, converged = _reduced_deviance(design, indices)
-        statistic = max(deviance - result.deviance, 0.0)
+    terms = _term_indices(result)
+    rows, skipped = [], []
+    for term, indices in terms:
+        containers = _containing(term, terms)
+        if containers and kind == "drop1":
+            skipped.append(f"{term} (in {', '.join(t for t, _ in containers)})")
+            continue
+        above = sorted(j for _, columns in containers for j in columns)
+        larger = _constrained_value(result, design, above)
+        smaller = _constrained_value(result, design, sorted(above + indices))
+        converged = larger.ok and smaller.ok
+        if converged:
+            statistic = max(smaller.value - larger.value, 0.0)
+        else:
+            statistic = float("nan")
+            failed = smaller if not smaller.ok else larger
+            warn_unverified(f"The likelihood-ratio test of '{term}'", failed.message)
         rows.append(
             {
                 "term": term,
                 "df": len(indices),
-                "deviance": deviance,
-                "aic": result.aic + (deviance - result.deviance) - 2 * len(indices),
+                "deviance": smaller.value if smaller.ok else float("nan"),
+                "aic": (
+                    result.aic + (smaller.value - result.deviance) - 2 * len(indices)
+                    if kind == "drop1" and smaller.ok and result.solver.method != "firth"
+                    else float("nan")
+                ),
                 "lr_stat": statistic,
                 "p_value": float(stats.chi2.sf(statistic, len(indices))),
                 "converged": converged,
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame.attrs["note"] = (
+        "Not tested, by marginality (as R's drop1): " + "; ".join(skipped) + "." if skipped else ""
+    )
+    return frame
 
 
 def wald_tests_by_term(result: LogitResult) -> pd.DataFrame:
@@ -176,6 +222,12 @@ def lr_test(smaller: LogitResult, larger: LogitResult) -> LRTest:
     LRTest
         ``statistic = D_smaller - D_larger`` on ``p_larger - p_smaller`` degrees of freedom.
     """
+    if "firth" in (smaller.solver.method, larger.solver.method):
+        raise DataError(
+            "lr_test compares maximum-likelihood deviances; a Firth fit maximises a penalised "
+            "likelihood whose penalty differs between the two models. Use "
+            "logitfit.lr_tests_by_term(larger) for penalised likelihood-ratio tests of its terms."
+        )
     small_design = rows_in_memory(smaller.design, "likelihood-ratio test between two fits")
     large_design = rows_in_memory(larger.design, "likelihood-ratio test between two fits")
     if not _same_rows(small_design, large_design):
@@ -212,58 +264,17 @@ def lr_test(smaller: LogitResult, larger: LogitResult) -> LRTest:
     return LRTest(statistic, df, float(stats.chi2.sf(statistic, df)))
 
 
-def _signed_root(
-    base: Design,
-    column: NDArray[np.float64],
-    estimate: float,
-    start: NDArray[np.float64],
-    deviance: float,
-) -> Callable[[float], float]:
-    """Return ``b -> sign(b - estimate) sqrt(D(b) - D)``, each refit warm-started from the last."""
-    warm = [start]
-
-    def signed_root(b: float) -> float:
-        constrained = dataclasses.replace(base, offset=base.offset + b * column)
-        solution = newton(lambda c, h: evaluate(c, constrained, h), warm[0])
-        warm[0] = solution.coef
-        gap = max(solution.evaluation.deviance - deviance, 0.0)
-        return float(np.sign(b - estimate) * np.sqrt(gap))
-
-    return signed_root
-
-
-def _profile_bound(
-    signed_root: Callable[[float], float], estimate: float, std_error: float, target: float
-) -> float:
-    """Solve ``signed_root(b) = target`` on the side of ``estimate`` that ``target`` points to."""
-    direction = np.sign(target)
-    inner = estimate
-    outer = estimate + direction * abs(target) * std_error
-    for _ in range(60):
-        if direction * (signed_root(outer) - target) >= 0:
-            break
-        inner, outer = outer, estimate + 2.0 * (outer - estimate)
-    else:
-        return float(direction * np.inf)  # the profile flattens out: the bound is infinite
-    low, high = sorted((inner, outer))
-    try:
-        return float(
-            optimize.brentq(lambda b: signed_root(b) - target, low, high, xtol=1e-12, rtol=1e-12)
-        )
-    except ValueError:
-        # Only under separation, where the constrained fits have no finite maximum and their
-        # deviances are limits approached by iterations: keep the conservative outer point.
-        return float(outer)
-
-
 def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     r"""Profile-likelihood confidence intervals (the default of R's ``confint`` for ``glm``).
 
-    For coefficient :math:`j`, the bounds solve :math:`r_j(b) = \pm z_{1 - \alpha/2}` for the
-    signed root :math:`r_j(b) = \operatorname{sign}(b - \hat\beta_j)
-    \sqrt{D_j(b) - \hat D}`, where :math:`D_j(b)` is the deviance minimised over the other
-    coefficients with :math:`\beta_j = b` (a refit with :math:`b x_j` in the offset), by
-    Brent's method to 1e-12.
+    For coefficient :math:`j`, the bounds solve :math:`D_j(b) - \hat D = \chi^2_{1, level}`,
+    where :math:`D_j(b)` is the deviance minimised over the other coefficients with
+    :math:`\beta_j = b` (a refit with :math:`b x_j` in the offset). For a Firth fit the
+    penalised deviance is profiled instead (``logistf``'s profile penalised-likelihood
+    intervals). Every bound is verified (:mod:`logitfit.profile`): the refits converged, the gap
+    equals the quantile to 1e-8 relative, the bound is on its side of the estimate; otherwise it
+    is NaN with an :class:`~logitfit.exceptions.UnverifiedWarning` naming the coefficient and the
+    reason. A bound is infinite when the profile stays below the quantile (separation).
 
     Parameters
     ----------
@@ -277,29 +288,33 @@ def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
         ``wald_low, wald_high, profile_low, profile_high, disagree``; ``disagree`` flags a bound
         that differs from the Wald bound by more than 10% of the Wald half-width.
     """
-    quantile = float(stats.norm.ppf(0.5 + level / 2))
     design = rows_in_memory(result.design, "profile-likelihood interval (refits per bound)")
-    coef = result.coef.to_numpy()
     wald = result.conf_int(level)
-    model_cov = result.model_cov  # bracket steps, whatever the cov_type is
-    bounds = np.empty((result.n_params, 2))
-    for j in range(result.n_params):
-        keep = [k for k in range(result.n_params) if k != j]
-        base = without_columns(design, [j])
-        std_error = float(np.sqrt(model_cov[j, j]))
-        for side, target in enumerate((-quantile, quantile)):
-            signed_root = _signed_root(base, design.X[:, j], coef[j], coef[keep], result.deviance)
-            bounds[j, side] = _profile_bound(signed_root, coef[j], std_error, target)
+    if result.solver.method == "firth":
+        bounds = firth_tests(result, level)[["profile_low", "profile_high"]].to_numpy()
+    else:
+        critical = float(stats.chi2.ppf(level, 1))
+        coef = result.coef.to_numpy()
+        std_errors = np.sqrt(np.diag(result.model_cov))  # bracket steps, whatever the cov_type
+        bounds = np.empty((result.n_params, 2))
+        for j, name in enumerate(result.names):
+            for column, side in enumerate((-1.0, 1.0)):
+                gap = ml_profile(design, j, coef, result.deviance)
+                bound, problem = find_bound(gap, coef[j], std_errors[j], critical, side)
+                if problem is not None:
+                    which = "lower" if side < 0 else "upper"
+                    warn_unverified(f"The {which} profile-likelihood bound of '{name}'", problem)
+                bounds[j, column] = bound
     wald_low, wald_high = wald["lower"].to_numpy(), wald["upper"].to_numpy()
     half = (wald_high - wald_low) / 2
-    gap = np.maximum(np.abs(bounds[:, 0] - wald_low), np.abs(bounds[:, 1] - wald_high))
+    gap_to_wald = np.fmax(np.abs(bounds[:, 0] - wald_low), np.abs(bounds[:, 1] - wald_high))
     return pd.DataFrame(
         {
             "wald_low": wald_low,
             "wald_high": wald_high,
             "profile_low": bounds[:, 0],
             "profile_high": bounds[:, 1],
-            "disagree": gap > 0.1 * half,
+            "disagree": gap_to_wald > 0.1 * half,
         },
         index=result.names,
     )

@@ -31,6 +31,7 @@ from logitfit import _validation as check
 from logitfit._linalg import inverse_hessian
 from logitfit.covariance import Covariance, covariance_matrix, make_covariance
 from logitfit.design import Design, rows_in_memory
+from logitfit.exceptions import DataError
 from logitfit.model import (
     deviance_to_loglik,
 )
@@ -71,6 +72,10 @@ class LogitResult:
         The inverse Hessian, the model-based covariance (from a QR factorisation of
         ``sqrt(W) X`` when the Hessian is badly conditioned; see
         :func:`logitfit.covariance.model_covariance`).
+    data : pandas.DataFrame or None
+        The DataFrame a formula model was fitted from, held by reference (never copied), as
+        statsmodels keeps ``model.data.frame``: ``with_covariance`` reads ``cluster=`` columns
+        from it by name.
     """
 
     design: Design | DaskDesign
@@ -82,6 +87,7 @@ class LogitResult:
     separation: Separation | None = None
     covariance: Covariance = field(default_factory=Covariance)
     model_cov: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
+    data: pd.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.model_cov.shape != self.hessian.shape:  # built without it: invert the Hessian
@@ -123,17 +129,35 @@ class LogitResult:
         ----------
         cov_type : {"model", "HC0", "HC1", "CR1"}
             See :mod:`logitfit.covariance` for the formulas and their R and Stata equivalents.
-        cluster : array-like of shape (n,) or pandas.Series, optional
-            Cluster label of each row used in the fit (a Series is aligned on the row labels);
-            required for ``"CR1"``.
+        cluster : str, array-like of shape (n,) or pandas.Series, optional
+            Cluster label of each row used in the fit (a Series is aligned on the row labels),
+            or the name of a column of the DataFrame the model was fitted from; required for
+            ``"CR1"``. Fewer than 20 clusters give a :class:`~logitfit.exceptions.
+            FewClustersWarning` (Cameron & Miller 2015: the CR1 standard errors are then biased
+            downwards).
 
         Returns
         -------
         LogitResult
             Standard errors, z, p-values and intervals follow the new covariance.
         """
+        if cov_type != "model" and self.solver.method == "firth":
+            raise DataError(
+                f"cov_type={cov_type!r} is a sandwich built on the maximum-likelihood score, "
+                "which a Firth fit does not solve; its covariance is the inverse information "
+                "(cov_type='model'), as in R's logistf."
+            )
         if cov_type == "CR1" or cluster is not None:
             design = rows_in_memory(self.design, "cluster-robust covariance (CR1)")
+        if isinstance(cluster, str):
+            if self.data is None or cluster not in self.data.columns:
+                raise DataError(
+                    f"cluster='{cluster}' names no column of the data this model was fitted "
+                    "from"
+                    + ("" if self.data is not None else " (it was fitted from arrays)")
+                    + "; pass one cluster label per row instead."
+                )
+            cluster = self.data[cluster]
         if isinstance(cluster, pd.Series):
             cluster = cluster.reindex(design.row_labels)
         spec = make_covariance(cov_type, cluster, self.design.n_rows)
@@ -278,6 +302,7 @@ class LogitResult:
         kind: Literal["probability", "link"] = "probability",
         offset: str | ArrayLike | None = None,
         std_errors: bool = False,
+        unseen: Literal["raise", "nan"] = "raise",
     ) -> pd.Series | pd.DataFrame:
         """Predict probabilities or the linear predictor, for the fitted rows or new data.
 
@@ -293,6 +318,11 @@ class LogitResult:
             Offset of the new rows (required when the model has one).
         std_errors : bool
             Also return the standard error of the linear predictor, ``sqrt(x^T V x)``.
+        unseen : {"raise", "nan"}
+            What to do with new rows holding a categorical level the model was not fitted on
+            (it has no coefficient for it): raise DataError naming the factor, the levels and
+            the rows, or predict NaN (and a NaN standard error) for those rows alone, with a
+            UserWarning. Rows with missing values are refused either way.
 
         Returns
         -------
@@ -301,7 +331,9 @@ class LogitResult:
         """
         from logitfit.prediction import predict
 
-        return predict(self, new_data, kind=kind, offset=offset, std_errors=std_errors)
+        return predict(
+            self, new_data, kind=kind, offset=offset, std_errors=std_errors, unseen=unseen
+        )
 
     def predict_interval(
         self,
@@ -309,6 +341,7 @@ class LogitResult:
         *,
         level: float = 0.95,
         offset: str | ArrayLike | None = None,
+        unseen: Literal["raise", "nan"] = "raise",
     ) -> pd.DataFrame:
         r"""Predicted probabilities with confidence intervals formed on the link scale.
 
@@ -325,6 +358,9 @@ class LogitResult:
             Confidence level.
         offset : str or array-like of shape (m,), optional
             As :meth:`predict`.
+        unseen : {"raise", "nan"}
+            As :meth:`predict`; with ``"nan"``, rows holding an unseen level get NaN
+            probability and bounds.
 
         Returns
         -------
@@ -333,7 +369,7 @@ class LogitResult:
         """
         from logitfit.prediction import predict_interval
 
-        return predict_interval(self, new_data, level=level, offset=offset)
+        return predict_interval(self, new_data, level=level, offset=offset, unseen=unseen)
 
     # -- presentation -----------------------------------------------------------------------
     def to_frame(self, level: float = 0.95) -> pd.DataFrame:

@@ -33,8 +33,13 @@ __all__ = [
     "Separation",
     "confirmed_separation",
     "detect_separation",
+    "RowStack",
     "direction_counts",
+    "projected_rows",
     "sample_candidate",
+    "separation_in_directions",
+    "sign_rows",
+    "unexplored_directions",
 ]
 
 # Columns are scaled to a largest absolute value of 1, so a row margin above this is a real
@@ -90,10 +95,13 @@ class Separation:
         )
 
 
-def _sign_rows(
+def sign_rows(
     design: Design, scale: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (signed rows s_i x_i, the row index each came from, scale per column)."""
+    """Return (signed rows s_i x_i, the row index each came from, scale per column).
+
+    Columns are divided by ``scale`` (default: their largest absolute value over rows in use).
+    """
     used = design.weights > 0
     events = used & (design.successes > 0)
     non_events = used & (design.successes < design.trials)
@@ -107,23 +115,126 @@ def _sign_rows(
 
 
 def _separating_direction(
-    signed: np.ndarray,
+    signed: np.ndarray, basis: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Solve Konis's program on signed rows: (direction, margins), or None if not separated."""
+    """Solve Konis's program on signed rows: (direction, margins), or None if not separated.
+
+    With ``basis`` (p x d), the direction is restricted to ``b = basis @ c`` and ``signed``
+    holds the rows already projected on it (``S basis``, shape (k, d)); the box ``|b_j| <= 1``
+    stays on ``b``.
+    """
     n_cols = signed.shape[1]
-    solution = linprog(
-        c=-signed.sum(axis=0),
-        A_ub=-signed,
-        b_ub=np.zeros(signed.shape[0]),
-        bounds=[(-1.0, 1.0)] * n_cols,
-        method="highs",
-    )
+    if basis is None:
+        box: dict[str, Any] = {"bounds": [(-1.0, 1.0)] * n_cols}
+        A_ub, b_ub = -signed, np.zeros(signed.shape[0])
+    else:
+        box = {"bounds": [(None, None)] * n_cols}
+        A_ub = np.vstack([-signed, basis, -basis])
+        b_ub = np.concatenate([np.zeros(signed.shape[0]), np.ones(2 * basis.shape[0])])
+    solution = linprog(c=-signed.sum(axis=0), A_ub=A_ub, b_ub=b_ub, method="highs", **box)
     if solution.status != 0:
         return None
     margins = signed @ solution.x
     if not np.any(margins > _MARGIN):
         return None
-    return solution.x, margins
+    direction = solution.x if basis is None else basis @ solution.x
+    return direction, margins
+
+
+def unexplored_directions(sample_signed: np.ndarray) -> np.ndarray | None:
+    """Return a basis of the directions a non-separated sample says nothing about, or None.
+
+    When Konis's program finds no separating direction on a sample, every direction ``b`` with
+    ``S_sample b >= 0`` has ``X_sample b = 0``. If the sample's columns have full rank that is
+    only ``b = 0``, which proves the whole data are not separated (a direction separating all
+    rows separates every subset). Otherwise (a rare factor level absent from the sample, for
+    instance) a separating direction of the whole data can only lie in the sample's null space,
+    returned here (p x d, orthonormal, from an SVD), and a program in those d coordinates over
+    the rows that involve them decides the question exactly.
+    """
+    if sample_signed.shape[0] == 0:
+        return np.eye(sample_signed.shape[1])
+    _, singular, vt = np.linalg.svd(sample_signed, full_matrices=True)
+    # Columns are scaled to a largest |value| of 1, so a singular value below 1e-6 of the
+    # largest leaves margins far below the program's _MARGIN: treat it as unexplored.
+    rank = int(np.sum(singular > 1e-6 * singular[0])) if singular.size else 0
+    return None if rank == sample_signed.shape[1] else vt[rank:].T
+
+
+class RowStack:
+    """Rows gathered from parts of the data, combined with ``+`` by stacking (Dask passes).
+
+    Parameters
+    ----------
+    rows : ndarray of shape (k, d)
+    """
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+
+    def __add__(self, other: RowStack) -> RowStack:
+        return RowStack(np.vstack([self.rows, other.rows]))
+
+
+def projected_rows(design: Design, basis: np.ndarray, scale: np.ndarray) -> RowStack:
+    """Return the signed rows projected on ``basis`` that are not zero there (one pass each).
+
+    Parameters
+    ----------
+    design : Design
+    basis : ndarray of shape (p, d)
+        From :func:`unexplored_directions`.
+    scale : ndarray of shape (p,)
+        The column scale the basis was computed with.
+
+    Returns
+    -------
+    RowStack
+    """
+    signed, _, _ = sign_rows(design, scale)
+    projected = signed @ basis
+    return RowStack(projected[np.max(np.abs(projected), axis=1, initial=0.0) > _MARGIN * 1e-3])
+
+
+def separation_in_directions(
+    names: tuple[str, ...], projected: np.ndarray, basis: np.ndarray
+) -> Separation | None:
+    """Decide separation along the unexplored directions of a non-separated sample.
+
+    The sample is not separated, so neither can the whole data be completely separated: a
+    separation found here is quasi-complete.
+
+    Parameters
+    ----------
+    names : tuple of str
+    projected : ndarray of shape (k, d)
+        Every row of the whole data projected on ``basis`` (rows that are zero may be left out).
+    basis : ndarray of shape (p, d)
+
+    Returns
+    -------
+    Separation or None
+    """
+    found = _separating_direction(projected, basis)
+    if found is None:
+        return None
+    direction, margins = found
+    return Separation(
+        "quasi-complete",
+        _diverging(names, direction),
+        (),
+        n_separated=int(np.sum(margins > _MARGIN)),
+    )
+
+
+def _diverging(names: tuple[str, ...], direction: np.ndarray) -> dict[str, int]:
+    """Each coefficient with a non-negligible part in the direction, with its sign."""
+    largest = float(np.max(np.abs(direction)))
+    return {
+        names[j]: int(np.sign(direction[j]))
+        for j in range(direction.shape[0])
+        if abs(direction[j]) > 1e-7 * largest
+    }
 
 
 def detect_separation(design: Design) -> Separation | None:
@@ -138,17 +249,30 @@ def detect_separation(design: Design) -> Separation | None:
     Separation or None
         None when the maximum-likelihood estimate exists (no separation).
     """
-    signed, origin, _ = _sign_rows(design)
-    n_cols = signed.shape[1]
-    # Exact shortcut: a separating direction of all rows separates every subset of them, so a
-    # subsample that is not separated proves the data are not. Only a separated subsample (or
-    # small data) needs the full linear program.
+    signed, origin, _ = sign_rows(design)
+    # Shortcut: a separating direction of all rows separates every subset of them, so a
+    # subsample that is not separated rules out every direction it spans; the directions it
+    # does not span (a rare level left out) get an exact program of their own. Only a separated
+    # subsample (or small data) needs the full linear program.
     found = None
     subsample = signed[:: signed.shape[0] // _SUBSAMPLE] if signed.shape[0] > _SUBSAMPLE else None
     if subsample is not None:
         candidate = _separating_direction(subsample)
         if candidate is None:
-            return None
+            # Sound only where the subsample spans every direction: search the rest exactly.
+            basis = unexplored_directions(subsample)
+            if basis is None:
+                return None
+            projected = signed @ basis  # rows that are zero here impose nothing: leave out
+            involved = np.max(np.abs(projected), axis=1, initial=0.0) > _MARGIN * 1e-3
+            reduced = _separating_direction(projected[involved], basis)
+            if reduced is None:
+                return None
+            direction, _ = reduced
+            margins = signed @ direction
+            rows = np.unique(origin[margins > _MARGIN])
+            directions = _diverging(design.names, direction)
+            return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))
         # The subsample's direction, if it separates every row too, is a proof for all rows.
         margins = signed @ candidate[0]
         if np.all(margins >= -_MARGIN * 1e-3) and np.any(margins > _MARGIN):
@@ -158,12 +282,7 @@ def detect_separation(design: Design) -> Separation | None:
     if found is None:
         return None
     direction, margins = found
-    largest = float(np.max(np.abs(direction)))
-    directions = {
-        design.names[j]: int(np.sign(direction[j]))
-        for j in range(n_cols)
-        if abs(direction[j]) > 1e-7 * largest
-    }
+    directions = _diverging(design.names, direction)
     rows = np.unique(origin[margins > _MARGIN])
     if subsample is not None and not _completely_separated(subsample):
         # complete separation of all rows would separate the subsample completely too
@@ -208,7 +327,7 @@ def sample_candidate(sample: Design) -> Candidate | None:
     -------
     Candidate or None
     """
-    signed, _, scale = _sign_rows(sample)
+    signed, _, scale = sign_rows(sample)
     found = _separating_direction(signed)
     if found is None:
         return None
@@ -225,7 +344,7 @@ def direction_counts(design: Design, candidate: Candidate) -> np.ndarray:
         positive margin (predicted perfectly), in all, and with a positive margin along the
         complete-separation direction; sums over parts add up.
     """
-    signed, _, _ = _sign_rows(design, candidate.scale)
+    signed, _, _ = sign_rows(design, candidate.scale)
     margins = signed @ candidate.direction
     strict = 0 if candidate.complete is None else np.sum(signed @ candidate.complete > _MARGIN)
     # A row fails only beyond HiGHS's feasibility tolerance, which the program solved on the
@@ -259,13 +378,7 @@ def confirmed_separation(
     failing, positive, total, strict = (int(c) for c in counts)
     if failing or not positive:
         return None
-    direction = candidate.direction
-    largest = float(np.max(np.abs(direction)))
-    directions = {
-        names[j]: int(np.sign(direction[j]))
-        for j in range(direction.shape[0])
-        if abs(direction[j]) > 1e-7 * largest
-    }
+    directions = _diverging(names, candidate.direction)
     if strict == total or positive == total:  # every row strictly separated: complete
         return Separation("complete", directions, (), n_separated=total)
     return Separation("quasi-complete", directions, (), n_separated=positive)

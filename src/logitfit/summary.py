@@ -221,9 +221,10 @@ def coefficient_table(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     -------
     pandas.DataFrame
         For Firth fits also ``plr_chi2, plr_p_value, profile_low, profile_high`` (penalised
-        likelihood-ratio tests and profile penalised-likelihood intervals). Under separation a
-        maximum-likelihood coefficient that diverges has ``std_error`` infinite, ``z`` 0,
-        ``p_value`` 1 and an unbounded interval.
+        likelihood-ratio tests and profile penalised-likelihood intervals). The numbers are
+        those of ``result.std_errors``, ``result.z`` and so on, always; under separation a
+        maximum-likelihood coefficient that diverges is marked in ``diverges`` (``"+inf"`` or
+        ``"-inf"``), and its finite numbers (those of the last iterate) are not estimates.
     """
     interval = result.conf_int(level)
     firth = result.solver.method == "firth"
@@ -249,16 +250,6 @@ def coefficient_table(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
             ],
         }
     )
-    if separated:
-        # A diverging estimate has no finite standard error: its Wald quantities are reported
-        # at their limits (SE infinite, z 0, p 1, interval unbounded), never as if they meant
-        # something; the finite numbers of the last iterate stay on result.std_errors.
-        rows = table["diverges"] != ""
-        table.loc[rows, "std_error"] = np.inf
-        table.loc[rows, "z"] = 0.0
-        table.loc[rows, "p_value"] = 1.0
-        table.loc[rows, ["conf_low", "odds_ratio_low"]] = [-np.inf, 0.0]
-        table.loc[rows, ["conf_high", "odds_ratio_high"]] = np.inf
     if firth:
         from logitfit.firth import firth_tests
 

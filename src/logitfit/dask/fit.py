@@ -65,7 +65,11 @@ from logitfit.separation import (
     confirmed_separation,
     detect_separation,
     direction_counts,
+    projected_rows,
     sample_candidate,
+    separation_in_directions,
+    sign_rows,
+    unexplored_directions,
 )
 from logitfit.solvers import Evaluation, newton, run_solver
 
@@ -331,7 +335,8 @@ def _check_separation(
 ) -> Separation | None:
     """Decide separation from the row sample and one pass, and warn in words.
 
-    A sample that is not separated proves the whole data are not; a separated sample gives a
+    A sample that is not separated rules out the directions it spans, and one pass settles the
+    rest (see :func:`logitfit.separation.unexplored_directions`); a separated sample gives a
     direction that one pass checks on every row: if no row contradicts it, the whole data are
     separated (the in-memory check's proof, without collecting the rows). Otherwise the question
     stays open and the warning says so.
@@ -353,7 +358,19 @@ def _check_separation(
             SeparationWarning,
             stacklevel=4,
         )
-    elif not converged:
+        return None
+    # The sample is not separated: that rules out every direction it spans. One pass gathers
+    # the rows along the directions it does not span (a rare level it missed), and a program in
+    # those coordinates decides them exactly.
+    signed, _, scale = sign_rows(sample)
+    basis = unexplored_directions(signed)
+    if basis is not None:
+        stacked = sum_over_rows(design, projected_rows, basis, scale)
+        found = separation_in_directions(design.names, stacked.rows, basis)
+        if found is not None:
+            warnings.warn(found.describe(), SeparationWarning, stacklevel=4)
+            return found
+    if not converged:
         warnings.warn(
             f"The {method} solver did not converge: {message}. The estimates below are "
             "from its last iteration; try a larger max_iter.",
