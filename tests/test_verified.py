@@ -264,3 +264,34 @@ def test_the_in_memory_warm_start_reaches_the_same_estimate(
     assert warm.converged
     assert_allclose(warm.coef, cold.coef, rtol=1e-9, atol=1e-10 * warm.std_errors.max())
     assert_allclose(warm.std_errors, cold.std_errors, rtol=1e-10)
+
+
+def test_frequency_weights_convention_against_the_expanded_data(spector: pd.DataFrame) -> None:
+    """A row of weight k is k copies: BIC uses n = sum of weights (Stata fweights, statsmodels
+    GLM), and per-row leverage and residuals are those of one copy (R's glm would report the
+    row as one group: leverage k times larger, residuals sqrt(k) times)."""
+    weights = np.tile([1.0, 2.0, 3.0, 1.0], 8)
+    weighted = logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector, weights=weights)
+    replicated = spector.loc[spector.index.repeat(weights.astype(int))]
+    expanded = logitfit.fit("GRADE ~ GPA + TUCE + PSI", replicated.reset_index())
+    assert_allclose(weighted.bic, expanded.bic, rtol=1e-12)
+    assert weighted.n_obs == weights.sum() == expanded.n_obs
+    ours = logitfit.influence(weighted)
+    copies = logitfit.influence(expanded).set_index(replicated.index)
+    first = copies[~copies.index.duplicated()]
+    for column in ("leverage", "resid_pearson", "resid_deviance", "resid_pearson_std"):
+        assert_allclose(ours[column].to_numpy(), first[column].to_numpy(), rtol=1e-9)
+    assert "one copy" in weighted.summary()
+
+
+def test_unconverged_calibration_refit_is_nan(
+    monkeypatch: pytest.MonkeyPatch, spector: pd.DataFrame
+) -> None:
+    result = logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector)
+    real_newton = profile.newton
+    monkeypatch.setattr(
+        profile, "newton", lambda objective, start, **o: real_newton(objective, start, max_iter=1)
+    )
+    with pytest.warns(logitfit.UnverifiedWarning, match="calibration slope"):
+        calibration = logitfit.calibration(result)
+    assert np.isnan(calibration.slope)

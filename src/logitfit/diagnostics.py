@@ -88,6 +88,9 @@ def influence(result: LogitResult) -> pd.DataFrame:
         Indexed by row label, with columns ``fitted, resid_response, resid_pearson,
         resid_deviance, resid_pearson_std, resid_deviance_std, resid_likelihood, leverage,
         cooks_distance``, then ``dfbeta_<name>`` and ``dfbetas_<name>`` per coefficient.
+        With frequency weights each row's values are those of one of its copies (the values the
+        expanded data give each copy; R's ``glm`` instead treats the row as one group, with a
+        leverage w times larger and residuals sqrt(w) times larger).
     """
     design = rows_in_memory(result.design, "influence table (use logitfit.dask.influence)")
     cov = result.model_cov

@@ -18,8 +18,8 @@ from scipy import stats
 
 from logitfit.design import Design, intercept_only, rows_in_memory, sum_over_rows
 from logitfit.exceptions import DataError
-from logitfit.model import evaluate, linear_predictor, probabilities
-from logitfit.solvers import newton
+from logitfit.model import linear_predictor, probabilities
+from logitfit.profile import ml_refit, warn_unverified
 
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
@@ -321,9 +321,13 @@ def _brier_sum(design: Design, coef: NDArray[np.float64]) -> float:
     return float(design.weights @ per_row)
 
 
-def _refit(design: Design) -> NDArray[np.float64]:
-    """Maximum-likelihood coefficients of an auxiliary logistic model, by Newton from zero."""
-    return newton(lambda c, h: evaluate(c, design, h), np.zeros(design.n_params)).coef
+def _refit(design: Design, what: str) -> NDArray[np.float64]:
+    """Maximum-likelihood coefficients of an auxiliary model; NaN (warned) if it fails."""
+    refit = ml_refit(design)
+    if not refit.ok:
+        warn_unverified(f"The calibration {what}", refit.message)
+        return np.full(design.n_params, np.nan)
+    return refit.coef
 
 
 @dataclass(frozen=True)
@@ -392,6 +396,6 @@ def calibration(
         offset=np.zeros(design.n_rows),
         term_columns=(),
     )
-    intercept = float(_refit(in_the_large)[0])
-    slope = float(_refit(on_slope)[1])
+    intercept = float(_refit(in_the_large, "intercept")[0])
+    slope = float(_refit(on_slope, "slope")[1])
     return Calibration(table, intercept, slope, brier_score(result))

@@ -124,7 +124,11 @@ def format_summary(result: LogitResult, level: float = 0.95) -> str:
     ]
     notes = []
     if not design.unit_weights:
-        notes.append("Frequency weights were used.")
+        notes.append(
+            "Frequency weights were used: a row of weight k counts as k observations (n = sum of "
+            "weights, also in BIC, as Stata's fweights); per-row residuals and leverage are "
+            "those of one copy."
+        )
     if design.has_offset:
         notes.append("The linear predictor includes an offset.")
     if result.solver.method == "firth":
