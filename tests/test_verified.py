@@ -171,14 +171,18 @@ def test_lr_tests_respect_marginality_as_r_drop1_and_car_type2() -> None:
         logitfit.lr_tests_by_term(fitted, kind="type3")  # type: ignore[arg-type]
 
 
-def test_unconverged_term_refit_is_nan_with_a_warning(
-    monkeypatch: pytest.MonkeyPatch, spector: pd.DataFrame
-) -> None:
-    result = logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector)
+@pytest.fixture
+def one_newton_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every auxiliary refit stops after one Newton step, unconverged."""
     real_newton = profile.newton
     monkeypatch.setattr(
         profile, "newton", lambda objective, start, **o: real_newton(objective, start, max_iter=1)
     )
+
+
+@pytest.mark.usefixtures("one_newton_step")
+def test_unconverged_term_refit_is_nan_with_a_warning(spector: pd.DataFrame) -> None:
+    result = logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector)
     with pytest.warns(logitfit.UnverifiedWarning, match="likelihood-ratio test of 'GPA'"):
         table = logitfit.lr_tests_by_term(result)
     assert table["lr_stat"].isna().all() and not table["converged"].any()
@@ -284,14 +288,9 @@ def test_frequency_weights_convention_against_the_expanded_data(spector: pd.Data
     assert "one copy" in weighted.summary()
 
 
-def test_unconverged_calibration_refit_is_nan(
-    monkeypatch: pytest.MonkeyPatch, spector: pd.DataFrame
-) -> None:
+@pytest.mark.usefixtures("one_newton_step")
+def test_unconverged_calibration_refit_is_nan(spector: pd.DataFrame) -> None:
     result = logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector)
-    real_newton = profile.newton
-    monkeypatch.setattr(
-        profile, "newton", lambda objective, start, **o: real_newton(objective, start, max_iter=1)
-    )
     with pytest.warns(logitfit.UnverifiedWarning, match="calibration slope"):
         calibration = logitfit.calibration(result)
     assert np.isnan(calibration.slope)
