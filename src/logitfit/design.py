@@ -25,6 +25,7 @@ from scipy.special import gammaln
 from logitfit import _validation as check
 from logitfit.deviance import saturated_loglik_rows
 from logitfit.exceptions import DataError, FormulaError, ScaleError
+from logitfit.new_levels import Unseen, formula_rows
 
 if TYPE_CHECKING:
     from logitfit.dask.design import DaskDesign
@@ -238,7 +239,7 @@ def new_rows(
     design: Design | DaskDesign,
     new_data: pd.DataFrame | ArrayLike,
     offset: str | ArrayLike | None,
-    unseen: Literal["raise", "nan"] = "raise",
+    unseen: Unseen = "raise",
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], pd.Index]:
     """Re-apply a design's specification to new rows, as R's and statsmodels' ``predict`` do.
 
@@ -252,7 +253,7 @@ def new_rows(
         Offset of the new rows; required when the design has a non-zero offset.
     unseen : {"raise", "nan"}
         Rows holding a categorical level the fit never saw: raise DataError, or return them
-        as rows of NaN (with a UserWarning); see :func:`logitfit.prediction.formula_rows`.
+        as rows of NaN (with a UserWarning); see :func:`logitfit.new_levels.formula_rows`.
 
     Returns
     -------
@@ -264,10 +265,8 @@ def new_rows(
     if design.model_spec is not None:
         if not isinstance(new_data, pd.DataFrame):
             raise DataError("This model was fit from a formula: pass new data as a DataFrame.")
-        # Imported here: prediction imports this module. It checks the levels first, since
-        # formulaic would code an unseen one as the reference level with only a warning.
-        from logitfit.prediction import formula_rows
-
+        # The levels are checked first: formulaic would code an unseen one as the reference
+        # level with only a warning.
         try:
             X, unseen_rows = formula_rows(design.model_spec, new_data, unseen)
         except FormulaicError as error:

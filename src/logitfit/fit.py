@@ -32,7 +32,7 @@ from logitfit.exceptions import (
     SeparationWarning,
 )
 from logitfit.firth import firth_solver
-from logitfit.model import evaluate, largest_abs_eta, starting_point
+from logitfit.model import evaluate, largest_abs_eta, logit_rate, starting_point
 from logitfit.results import LogitResult
 from logitfit.separation import Separation, detect_separation
 from logitfit.solvers import Evaluation, SolverResult, check_solver_options, run_solver
@@ -136,8 +136,7 @@ def _solve(
 
 def null_rate_coef(design: Design | DaskDesign) -> NDArray[np.float64]:
     """Return the intercept-only MLE without offset, ``logit(E / N)``, as a 1-vector."""
-    rate = design.n_events / design.n_trials
-    return np.array([np.log(rate) - np.log1p(-rate)])
+    return np.array([logit_rate(design)])
 
 
 def binary_null_deviance(design: Design | DaskDesign) -> float | None:

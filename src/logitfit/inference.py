@@ -82,24 +82,26 @@ def _containing(term: str, terms: list[tuple[str, list[int]]]) -> list[tuple[str
     return [(t, i) for t, i in terms if t != term and own < _factors(t)]
 
 
-def _constrained_value(result: LogitResult, design: Design, zero: list[int]) -> Refit:
+def _constrained_value(result: LogitResult, design: Design, zero: list[int], full: Refit) -> Refit:
     """Refit with the columns ``zero`` held at 0: the (penalised) deviance of the smaller model.
 
     Maximum likelihood drops the columns and refits from R's start; Firth's method holds them at
-    0 inside the full model's penalty, as ``logistf`` tests terms.
+    0 inside the full model's penalty, as ``logistf`` tests terms. ``full`` is the fit itself,
+    returned when nothing is held.
     """
     if not zero:
-        return Refit(_full_value(result, design), result.coef.to_numpy(), True, "the fit itself")
+        return full
     if result.solver.method == "firth":
         return firth_refit(design, dict.fromkeys(zero, 0.0), result.coef.to_numpy())
     return ml_refit(without_columns(design, zero))
 
 
-def _full_value(result: LogitResult, design: Design) -> float:
-    """Return the fitted model's deviance, or its penalised deviance for a Firth fit."""
+def _full_value(result: LogitResult, design: Design) -> Refit:
+    """Return the fitted model's deviance (penalised for a Firth fit) as a trusted Refit."""
+    coef = result.coef.to_numpy()
     if result.solver.method == "firth":
-        return -2.0 * penalized_loglik(result.coef.to_numpy(), design)
-    return result.deviance
+        return Refit(-2.0 * penalized_loglik(coef, design), coef, True, "the fit itself")
+    return Refit(result.deviance, coef, True, "the fit itself")
 
 
 def lr_tests_by_term(result: LogitResult, kind: TermTests = "drop1") -> pd.DataFrame:
@@ -132,6 +134,7 @@ def lr_tests_by_term(result: LogitResult, kind: TermTests = "drop1") -> pd.DataF
         raise DataError(f"kind must be 'drop1' or 'type2', got {kind!r}.")
     design = rows_in_memory(result.design, "likelihood-ratio test of each term (a refit per term)")
     terms = _term_indices(result)
+    full = _full_value(result, design)
     rows, skipped = [], []
     for term, indices in terms:
         containers = _containing(term, terms)
@@ -139,8 +142,8 @@ def lr_tests_by_term(result: LogitResult, kind: TermTests = "drop1") -> pd.DataF
             skipped.append(f"{term} (in {', '.join(t for t, _ in containers)})")
             continue
         above = sorted(j for _, columns in containers for j in columns)
-        larger = _constrained_value(result, design, above)
-        smaller = _constrained_value(result, design, sorted(above + indices))
+        larger = _constrained_value(result, design, above, full)
+        smaller = _constrained_value(result, design, sorted(above + indices), full)
         converged = larger.ok and smaller.ok
         if converged:
             statistic = max(smaller.value - larger.value, 0.0)

@@ -139,9 +139,23 @@ def starting_point(design: Design | DaskDesign) -> NDArray[np.float64]:
     """
     start = np.zeros(design.n_params)
     if design.intercept_index is not None:
-        rate = design.n_events / design.n_trials
-        start[design.intercept_index] = np.log(rate) - np.log1p(-rate)
+        start[design.intercept_index] = logit_rate(design)
     return start
+
+
+def logit_rate(design: Design | DaskDesign) -> float:
+    """Return ``logit(E / N)``, the intercept-only estimate without offset.
+
+    Parameters
+    ----------
+    design : Design or DaskDesign
+
+    Returns
+    -------
+    float
+    """
+    rate = design.n_events / design.n_trials
+    return float(np.log(rate) - np.log1p(-rate))
 
 
 def largest_abs_eta(coef: NDArray[np.float64], design: Design) -> float:

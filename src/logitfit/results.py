@@ -28,13 +28,13 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from logitfit import _validation as check
-from logitfit._linalg import inverse_hessian
 from logitfit.covariance import Covariance, covariance_matrix, make_covariance
 from logitfit.design import Design, rows_in_memory
 from logitfit.exceptions import DataError
 from logitfit.model import (
     deviance_to_loglik,
 )
+from logitfit.new_levels import Unseen
 from logitfit.separation import Separation
 from logitfit.solvers import SolverResult
 
@@ -63,15 +63,15 @@ class LogitResult:
         Deviance of the null model (intercept and offset only; offset only without intercept).
     solver : SolverResult
         How the estimate was found (iterations, convergence, history).
+    model_cov : ndarray of shape (p, p)
+        The inverse Hessian, the model-based covariance (from a QR factorisation of
+        ``sqrt(W) X`` when the Hessian is badly conditioned; see
+        :func:`logitfit.covariance.model_covariance`).
     separation : Separation or None
         The separation found by the exact check, if any.
     covariance : Covariance
         The covariance estimator behind ``cov``, ``std_errors``, ``z``, ``p_values`` and the
         Wald intervals (model-based by default; see :meth:`with_covariance`).
-    model_cov : ndarray of shape (p, p)
-        The inverse Hessian, the model-based covariance (from a QR factorisation of
-        ``sqrt(W) X`` when the Hessian is badly conditioned; see
-        :func:`logitfit.covariance.model_covariance`).
     data : pandas.DataFrame or None
         The DataFrame a formula model was fitted from, held by reference (never copied), as
         statsmodels keeps ``model.data.frame``: ``with_covariance`` reads ``cluster=`` columns
@@ -84,14 +84,10 @@ class LogitResult:
     deviance: float
     null_deviance: float
     solver: SolverResult
+    model_cov: NDArray[np.float64]
     separation: Separation | None = None
     covariance: Covariance = field(default_factory=Covariance)
-    model_cov: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
     data: pd.DataFrame | None = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.model_cov.shape != self.hessian.shape:  # built without it: invert the Hessian
-            object.__setattr__(self, "model_cov", inverse_hessian(self.hessian))
 
     # -- estimation record ------------------------------------------------------------------
     @property
@@ -302,7 +298,7 @@ class LogitResult:
         kind: Literal["probability", "link"] = "probability",
         offset: str | ArrayLike | None = None,
         std_errors: bool = False,
-        unseen: Literal["raise", "nan"] = "raise",
+        unseen: Unseen = "raise",
     ) -> pd.Series | pd.DataFrame:
         """Predict probabilities or the linear predictor, for the fitted rows or new data.
 
@@ -341,7 +337,7 @@ class LogitResult:
         *,
         level: float = 0.95,
         offset: str | ArrayLike | None = None,
-        unseen: Literal["raise", "nan"] = "raise",
+        unseen: Unseen = "raise",
     ) -> pd.DataFrame:
         r"""Predicted probabilities with confidence intervals formed on the link scale.
 
