@@ -47,18 +47,11 @@ from logitfit.goodness import (
     le_cessie_van_houwelingen,
     risk_groups,
 )
-from logitfit.inference import (
-    LRTest,
-    lr_test,
-    lr_tests_by_term,
-    marginal_effects,
-    profile_conf_int,
-    pseudo_r2,
-    wald_tests_by_term,
-)
+from logitfit.inference import marginal_effects, profile_conf_int, pseudo_r2
 from logitfit.io import read_table
 from logitfit.results import LogitResult
 from logitfit.separation import Separation, detect_separation
+from logitfit.term_tests import LRTest, lr_test, lr_tests_by_term, wald_tests_by_term
 
 __version__ = "0.1.0"
 

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import xlogy
 
 from logitfit import _validation as check
 from logitfit._linalg import cholesky_lower
@@ -20,7 +19,6 @@ from logitfit.design import (
     Column,
     Design,
     Missing,
-    intercept_only,
 )
 from logitfit.design_arrays import design_from_arrays
 from logitfit.design_formula import design_from_formula
@@ -32,7 +30,8 @@ from logitfit.exceptions import (
     SeparationWarning,
 )
 from logitfit.firth import firth_solver
-from logitfit.model import evaluate, largest_abs_eta, logit_rate, starting_point
+from logitfit.model import evaluate, largest_abs_eta, starting_point
+from logitfit.null_model import null_deviance
 from logitfit.results import LogitResult
 from logitfit.separation import Separation, detect_separation
 from logitfit.solvers import Evaluation, SolverResult, check_solver_options, run_solver
@@ -44,10 +43,8 @@ __all__ = [
     "fit",
     "fit_arrays",
     "fit_design",
-    "binary_null_deviance",
     "largest_eta",
     "make_result",
-    "null_rate_coef",
     "sample_estimate",
 ]
 
@@ -134,59 +131,6 @@ def _solve(
     return run_solver(objective, method, begin, design.n_trials, options, first)
 
 
-def null_rate_coef(design: Design | DaskDesign) -> NDArray[np.float64]:
-    """Return the intercept-only MLE without offset, ``logit(E / N)``, as a 1-vector."""
-    return np.array([logit_rate(design)])
-
-
-def binary_null_deviance(design: Design | DaskDesign) -> float | None:
-    """Deviance of the intercept-only model of binary data without offset, in closed form.
-
-    The intercept-only MLE is the event rate, and with one trial per row the saturated model's
-    log-likelihood is 0, so the deviance is ``-2 [E log(rate) + (N - E) log(1 - rate)]``: no
-    pass over the rows and no cancellation. None for events/trials data, whose deviance is a sum
-    of unit deviances (one pass at the closed-form estimate).
-    """
-    if not design.is_binary:
-        return None
-    events, total = design.n_events, design.n_trials
-    rate = events / total
-    return float(-2.0 * (xlogy(events, rate) + xlogy(total - events, 1.0 - rate)))
-
-
-def unverified_null(message: str) -> float:
-    """Warn that the null model's refit failed and return NaN for its deviance."""
-    warnings.warn(
-        f"The null model (intercept and offset only) could not be fitted: {message}. The null "
-        "deviance, the likelihood-ratio test against it and the pseudo-R2 are NaN.",
-        ConvergenceWarning,
-        stacklevel=4,
-    )
-    return float("nan")
-
-
-def _null_deviance(design: Design) -> float:
-    """Deviance of the null model: intercept only (with any offset), or offset only without one.
-
-    As R's ``glm``: with an intercept the null model is refitted (the offset makes it iterative);
-    without one it is ``eta = offset``. statsmodels' ``Logit.llnull`` fits a constant even when
-    the model has none, so the two agree only for models with an intercept. A refit that does
-    not converge gives NaN with a ConvergenceWarning, never its last iterate.
-    """
-    if design.intercept_index is None:
-        null = dataclasses.replace(design, X=np.zeros((design.n_rows, 0)), names=())
-        return evaluate(np.zeros(0), null, with_hessian=False).deviance
-    if not design.has_offset:
-        closed = binary_null_deviance(design)
-        if closed is not None:
-            return closed
-        return evaluate(null_rate_coef(design), intercept_only(design), False).deviance
-    solution = _solve(intercept_only(design), "newton", {})
-    if not solution.converged:
-        return unverified_null(solution.message)
-    return solution.evaluation.deviance
-
-
 def fit_design(
     design: Design, *, method: Method = "newton", **options: float | int | None
 ) -> LogitResult:
@@ -244,7 +188,7 @@ def fit_design(
             ConvergenceWarning,
             stacklevel=3,
         )
-    return make_result(design, solution, lambda: _null_deviance(design), separation)
+    return make_result(design, solution, lambda: null_deviance(design), separation)
 
 
 def make_result(

@@ -52,13 +52,11 @@ from logitfit.fit import (
     _SUBSAMPLE_ROWS,
     _SUSPICIOUS_ETA,
     Method,
-    binary_null_deviance,
     make_result,
-    null_rate_coef,
     sample_estimate,
-    unverified_null,
 )
 from logitfit.model import evaluation_from_sums
+from logitfit.null_model import binary_null_deviance, null_rate_coef, unverified_null
 from logitfit.results import LogitResult
 from logitfit.separation import (
     Separation,
@@ -381,7 +379,7 @@ def _check_separation(
 
 
 def _null_deviance(design: DaskDesign, progress: bool) -> float:
-    """Null deviance as :func:`logitfit.fit._null_deviance`, with passes where it iterates."""
+    """Null deviance as :func:`logitfit.null_model.null_deviance`, with passes where it iterates."""
     if design.intercept_index is None:
         return passes.evaluate(np.zeros(0), design, False, "offset", progress).deviance
     if not design.has_offset:
