@@ -290,3 +290,13 @@ def test_unconverged_calibration_refit_is_nan(spector: pd.DataFrame) -> None:
     with pytest.warns(logitfit.UnverifiedWarning, match="calibration slope"):
         calibration = logitfit.calibration(result)
     assert np.isnan(calibration.slope)
+
+
+@pytest.mark.usefixtures("one_newton_step")
+def test_unconverged_flic_and_flac_refits_are_nan(endometrial: pd.DataFrame) -> None:
+    fitted = logitfit.fit("HG ~ NV + PI + EH", endometrial, method="firth")
+    with pytest.warns(logitfit.UnverifiedWarning, match="FLIC intercept"):
+        flic = logitfit.firth_intercept_corrected(fitted, "flic")
+    assert np.isnan(flic["Intercept"]) and flic["NV"] == fitted.coef["NV"]
+    with pytest.warns(logitfit.UnverifiedWarning, match="FLAC estimates"):
+        assert logitfit.firth_intercept_corrected(fitted, "flac").isna().all()

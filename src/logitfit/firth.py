@@ -34,8 +34,8 @@ from logitfit._linalg import cholesky_lower, inverse_spd, solve_spd
 from logitfit.design import Design, intercept_only, rows_in_memory
 from logitfit.exceptions import ConvergenceError, DataError
 from logitfit.model import evaluate, log_expit_and_expit, row_blocks
-from logitfit.profile import Refit, find_bound, warn_unverified
-from logitfit.solvers import Evaluation, SolverResult, newton
+from logitfit.profile import Refit, find_bound, ml_refit, warn_unverified
+from logitfit.solvers import Evaluation, SolverResult
 from logitfit.solvers._common import relative_change
 
 if TYPE_CHECKING:
@@ -337,10 +337,11 @@ def firth_intercept_corrected(result: LogitResult, kind: str = "flic") -> pd.Ser
         slopes = coef.copy()
         slopes[design.intercept_index] = 0.0
         offset = design.X @ slopes + design.offset
-        null = intercept_only(design, offset)
-        intercept = newton(lambda c, h: evaluate(c, null, h), np.zeros(1)).coef[0]
+        refit = ml_refit(intercept_only(design, offset), np.zeros(1))
         corrected = coef.copy()
-        corrected[design.intercept_index] = intercept
+        corrected[design.intercept_index] = refit.coef[0] if refit.ok else np.nan
+        if not refit.ok:
+            warn_unverified("The FLIC intercept", refit.message)
         return pd.Series(corrected, index=result.names, name="flic")
     if kind != "flac":
         raise DataError(f"kind must be 'flic' or 'flac', got {kind!r}.")
@@ -362,6 +363,8 @@ def firth_intercept_corrected(result: LogitResult, kind: str = "flic") -> pd.Ser
         offset=np.r_[design.offset, design.offset, design.offset],
         row_labels=pd.RangeIndex(3 * n),
     )
-    start = np.r_[coef, 0.0]
-    solution = newton(lambda c, h: evaluate(c, augmented, h), start)
-    return pd.Series(solution.coef[:-1], index=result.names, name="flac")
+    refit = ml_refit(augmented, np.r_[coef, 0.0])
+    if not refit.ok:
+        warn_unverified("The FLAC estimates", refit.message)
+        return pd.Series(np.nan, index=result.names, name="flac")
+    return pd.Series(refit.coef[:-1], index=result.names, name="flac")
