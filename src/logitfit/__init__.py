@@ -1,7 +1,11 @@
 """logitfit: logistic regression by maximum likelihood, cross-checked against statsmodels.
 
-Figures live in :mod:`logitfit.plots` (imported on demand, so matplotlib loads only when used).
+Figures live in :mod:`logitfit.plots` and reports in :mod:`logitfit.reporting`, both reachable as
+attributes after ``import logitfit`` and imported on first use, so matplotlib and the report
+stack load only when used; statsmodels loads only for the cross-check.
 """
+
+import importlib
 
 from logitfit.covariance import Covariance
 from logitfit.crosscheck import Crosscheck, crosscheck
@@ -113,10 +117,16 @@ __all__ = [
 ]
 
 
+#: Submodules loaded on first use (matplotlib, nbclient and Dask load only with them).
+_LAZY_SUBMODULES = ("dask", "plots", "reporting")
+
+
 def __getattr__(name: str) -> object:
-    """Import the report renderer on first use (it loads nbclient, pandoc and typst)."""
+    """Import the report renderer and the optional submodules on first use."""
     if name == "render_report":
         from logitfit.reporting import render_report
 
         return render_report
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"logitfit.{name}")
     raise AttributeError(f"module 'logitfit' has no attribute {name!r}")

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from logitfit.design import rows_in_memory
 from logitfit.exceptions import DataError
@@ -78,6 +77,9 @@ def statsmodels_fit(result: LogitResult) -> tuple[Any, str]:
     -------
     (statsmodels results, description)
     """
+    # Imported on use: statsmodels.api takes about 0.9 s, half of `import logitfit` before.
+    import statsmodels.api as sm
+
     design = rows_in_memory(result.design, "statsmodels cross-check")
     X = pd.DataFrame(design.X, columns=list(design.names))
     offset = design.offset if design.offset.any() else None
