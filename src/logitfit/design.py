@@ -24,7 +24,7 @@ from scipy.special import gammaln
 
 from logitfit import _validation as check
 from logitfit.deviance import saturated_loglik_rows
-from logitfit.exceptions import DataError, FormulaError, ScaleError
+from logitfit.exceptions import DataError, FormulaError
 from logitfit.new_levels import Unseen, formula_rows
 
 if TYPE_CHECKING:
@@ -167,6 +167,15 @@ class Design:
         if self.is_binary:  # b(y; 1, y) = 1 for y in {0, 1}
             return 0.0
         return float(self.weights @ saturated_loglik_rows(self.successes, self.trials))
+
+    # -- the row source: what the math asks of the data (Dask partitions offer the same) ----
+    def sum_over_rows(self, sums: Callable[..., Any], *args: Any) -> Any:
+        """Return ``sums(self, *args)``: every row is here (see :func:`sum_over_rows`)."""
+        return sums(self, *args)
+
+    def rows_in_memory(self, what: str) -> Design:
+        """Return this design: its rows are in memory (see :func:`rows_in_memory`)."""
+        return self
 
 
 def assemble(
@@ -358,11 +367,7 @@ def sum_over_rows(design: Design | DaskDesign, sums: Callable[..., Any], *args: 
     -------
     float, ndarray or tuple
     """
-    if isinstance(design, Design):
-        return sums(design, *args)
-    from logitfit.dask.passes import row_sums
-
-    return row_sums(design, sums, *args)
+    return design.sum_over_rows(sums, *args)
 
 
 def rows_in_memory(design: Design | DaskDesign, what: str) -> Design:
@@ -379,11 +384,4 @@ def rows_in_memory(design: Design | DaskDesign, what: str) -> Design:
     -------
     Design
     """
-    if isinstance(design, Design):
-        return design
-    raise ScaleError(
-        f"The {what} needs every row in memory, and this model was fitted on Dask data, which "
-        "logitfit never collects. Per-row results of a Dask fit are available lazily from "
-        "logitfit.dask (predict, residuals, influence); for this one, fit the model to a sample "
-        "that fits in memory (ddf.sample(frac=...).compute()) or to ddf.compute() if it fits."
-    )
+    return design.rows_in_memory(what)

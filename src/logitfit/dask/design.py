@@ -12,7 +12,7 @@ This module imports no Dask at load time (the results module refers to :class:`D
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +21,11 @@ import pandas as pd
 from formulaic import ModelSpec
 from numpy.typing import NDArray
 
+from logitfit.dask.partitions import row_sums
 from logitfit.design import Design, Missing
 from logitfit.design_arrays import design_from_arrays
 from logitfit.design_formula import design_from_formula
+from logitfit.exceptions import ScaleError
 
 __all__ = [
     "ArrayBuilder",
@@ -327,6 +329,21 @@ class DaskDesign:
     def saturated_loglik(self) -> float:
         """Log-likelihood of the saturated model over all rows."""
         return self.totals.saturated_loglik
+
+    # -- the row source (see logitfit.design.Design.sum_over_rows) ---------------------------
+    def sum_over_rows(self, sums: Callable[..., Any], *args: Any) -> Any:
+        """Add up ``sums(partition_design, *args)`` over the partitions, in one Dask pass."""
+        return row_sums(self.parts, self.build, sums, *args)
+
+    def rows_in_memory(self, what: str) -> Design:
+        """Refuse: ``what`` needs every row in memory, and Dask data are never collected."""
+        raise ScaleError(
+            f"The {what} needs every row in memory, and this model was fitted on Dask data, "
+            "which logitfit never collects. Per-row results of a Dask fit are available lazily "
+            "from logitfit.dask (predict, residuals, influence); for this one, fit the model to "
+            "a sample that fits in memory (ddf.sample(frac=...).compute()) or to ddf.compute() "
+            "if it fits."
+        )
 
 
 def stack_sample(samples: Sequence[Design]) -> Design:

@@ -11,18 +11,17 @@ equal the in-memory ones up to the order of floating-point additions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from logitfit.dask.design import DaskDesign, PartBuilder, PartSummary
+from logitfit.dask.partitions import add_any, designs
 from logitfit.dask.scheduler import compute, tree_reduce
 from logitfit.design import Design, intercept_only
-from logitfit.exceptions import LogitfitError
 from logitfit.model import (
     RowSums,
     _evaluate_rows,
@@ -32,42 +31,15 @@ from logitfit.model import (
 )
 from logitfit.solvers import Evaluation
 
-__all__ = ["evaluate", "first_pass", "row_sums", "summarise"]
-
-#: Size of the data slices a partition is turned into design matrices by (see ``_designs``).
-_SLICE_BYTES = 16 * 2**20
-_MIN_SLICE_ROWS = 4096
+__all__ = ["evaluate", "first_pass", "summarise"]
 
 Model = Literal["full", "intercept", "offset"]
 
 
 # -- functions run on the workers, one call per partition ----------------------------------------
-def _designs(part: Any, build: PartBuilder, number: int | None = None) -> Iterator[Design]:
-    """Build a partition's Design slice by slice.
-
-    A partition (often a Parquet row group of ~100 MB) is turned into design matrices
-    ``_SLICE_BYTES`` at a time, so a worker holds the partition plus a few small slices rather
-    than formulaic's frame and a float copy of the whole partition (measured at 5e5 x 21: peak
-    ~256 MB per partition whole, and formulaic was no slower on 1e5-row slices).
-    """
-    width = part.shape[1] if isinstance(part, pd.DataFrame) else np.shape(part[1])[-1]
-    rows = max(_MIN_SLICE_ROWS, _SLICE_BYTES // (8 * max(int(width), 1)))
-    for piece in build.slices(part, rows):
-        try:
-            design = build(piece)
-        except LogitfitError as error:
-            if number is None:
-                raise
-            # Row labels repeat across partitions (read_parquet numbers each file's rows from
-            # 0), so say which partition: the in-memory message, then where it was found.
-            raise type(error)(f"{error} (In partition {number} of the Dask data.)") from error
-        yield design
-
-
 def _summarise_part(part: Any, build: PartBuilder, sample_rows: int, number: int) -> PartSummary:
     step = max(1, build.n_rows(part) // max(sample_rows, 1))
-    designs = _designs(part, build, number)
-    return _add_any(*(PartSummary.of(design, step) for design in designs))
+    return add_any(*(PartSummary.of(design, step) for design in designs(part, build, number)))
 
 
 def _first_part(
@@ -75,14 +47,14 @@ def _first_part(
 ) -> tuple[PartSummary, RowSums]:
     step = max(1, build.n_rows(part) // max(sample_rows, 1))
     summaries, sums = [], []
-    for design in _designs(part, build, number):
+    for design in designs(part, build, number):
         summaries.append(PartSummary.of(design, step))
         sums.append(_evaluate_design(design, coef, True))
-    return _add_any(*summaries), add_row_sums(*sums)
+    return add_any(*summaries), add_row_sums(*sums)
 
 
 def _add_firsts(*parts: tuple[PartSummary, RowSums]) -> tuple[PartSummary, RowSums]:
-    return _add_any(*(p[0] for p in parts)), add_row_sums(*(p[1] for p in parts))
+    return add_any(*(p[0] for p in parts)), add_row_sums(*(p[1] for p in parts))
 
 
 def _model_design(design: Design, model: Model) -> Design:
@@ -100,7 +72,7 @@ def _evaluate_part(
     return add_row_sums(
         *(
             _evaluate_design(_model_design(design, model), coef, with_hessian)
-            for design in _designs(part, build)
+            for design in designs(part, build)
         )
     )
 
@@ -145,7 +117,7 @@ def summarise(
         delayed(_summarise_part, pure=True)(part, build, sample_rows, number)
         for part, number in zip(parts, numbers, strict=True)
     ]
-    return compute(tree_reduce(summaries, _add_any), progress)
+    return compute(tree_reduce(summaries, add_any), progress)
 
 
 def first_pass(
@@ -222,38 +194,3 @@ def evaluate(
     ]
     total = compute(tree_reduce(sums, add_row_sums), progress)
     return evaluation_from_sums(total)
-
-
-def _row_sums_part(part: Any, build: PartBuilder, sums: Callable[..., Any], args: Any) -> Any:
-    return _add_any(*(sums(design, *args) for design in _designs(part, build)))
-
-
-def _add_any(*parts: Any) -> Any:
-    """Add partial sums elementwise: floats, arrays, or tuples of them."""
-    if isinstance(parts[0], tuple):
-        return tuple(_add_any(*items) for items in zip(*parts, strict=True))
-    return sum(parts[1:], parts[0])
-
-
-def row_sums(design: DaskDesign, sums: Callable[..., Any], *args: Any) -> Any:
-    """One pass: add up ``sums(partition_design, *args)`` over the partitions.
-
-    Parameters
-    ----------
-    design : DaskDesign
-    sums : callable
-        A function of a Design returning sums over its rows (see
-        :func:`logitfit.design.sum_over_rows`).
-    *args
-        Passed on.
-
-    Returns
-    -------
-    float, ndarray or tuple
-    """
-    from dask import delayed
-
-    parts = [
-        delayed(_row_sums_part, pure=True)(part, design.build, sums, args) for part in design.parts
-    ]
-    return compute(tree_reduce(parts, _add_any))
