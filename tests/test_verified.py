@@ -249,7 +249,7 @@ def test_the_in_memory_warm_start_reaches_the_same_estimate(
     """The warm start (a subsample fit) runs only on large data: lower its threshold."""
     data = with_group(8_000, seed=12)
     cold = logitfit.fit("y ~ x1 + x2 + C(group)", data)
-    fit_module = sys.modules["logitfit.fit"]
+    fit_module = sys.modules["logitfit.fitting"]
     calls = []
     real = fit_module.sample_estimate
 

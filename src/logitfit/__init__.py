@@ -26,6 +26,7 @@ from logitfit.discrimination import (
     roc_curve,
     sensitivity_specificity,
 )
+from logitfit.entry import fit, fit_arrays
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -41,7 +42,7 @@ from logitfit.exceptions import (
     UnverifiedWarning,
 )
 from logitfit.firth import firth_intercept_corrected, firth_tests, penalized_loglik
-from logitfit.fit import fit, fit_arrays, fit_design
+from logitfit.fitting import fit_design
 from logitfit.goodness import (
     Calibration,
     HosmerLemeshow,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -381,3 +382,18 @@ def per_row_column(
     array = numeric_vector(value, role)
     same_length(array, n_rows, role)
     return array
+
+
+def is_dask_collection(value: object) -> bool:
+    """Tell whether ``value`` is a Dask collection, without importing Dask when it is not loaded.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    bool
+    """
+    dask = sys.modules.get("dask")
+    return dask is not None and bool(dask.is_dask_collection(value))

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from logitfit.entry import fit
 from logitfit.exceptions import LogitfitError
-from logitfit.fit import fit
 from logitfit.io import read_dask_table, read_table, wants_dask
 from logitfit.results import LogitResult
 

@@ -42,7 +42,7 @@ def read_dask_table(path: str | Path) -> Any:
     -------
     dask.dataframe.DataFrame
     """
-    from logitfit.dask import require_dask
+    from logitfit.backends import require_dask
 
     require_dask()
     import dask.dataframe as dd

@@ -12,22 +12,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from logitfit import _validation as check
-from logitfit.dask import is_dask_collection
 from logitfit.design import Design, new_rows, rows_in_memory
 from logitfit.exceptions import DataError
-from logitfit.model import linear_predictor, link_std_errors, probabilities
+from logitfit.link_tables import interval_table, link_table
 from logitfit.new_levels import Unseen, unseen_option
 
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
 
-__all__ = ["interval_table", "link_table", "predict", "predict_interval"]
+__all__ = ["predict", "predict_interval"]
 
 
 def predict(
@@ -63,9 +61,10 @@ def predict(
     if kind not in ("probability", "link"):
         raise DataError(f"kind must be 'probability' or 'link', got {kind!r}.")
     unseen = unseen_option(unseen)
-    if not isinstance(result.design, Design) and (new_data is None or is_dask_collection(new_data)):
-        from logitfit.dask import rows
-
+    if not isinstance(result.design, Design) and (
+        new_data is None or check.is_dask_collection(new_data)
+    ):
+        rows = result.design.lazy_rows()
         if unseen != "raise" and new_data is not None:
             # The lazy path builds each partition with new_rows' default; rather than raise
             # from inside a partition later, say now that the option is not carried there.
@@ -77,7 +76,7 @@ def predict(
             result,
             new_data,
             kind=kind,
-            offset=offset,  # type: ignore[arg-type]
+            offset=offset,
             std_errors=std_errors,
         )
     if new_data is None:
@@ -87,39 +86,6 @@ def predict(
         X, offs, labels = new_rows(result.design, new_data, offset, unseen)
     cov = result.cov.to_numpy() if std_errors else None
     return link_table(X, offs, labels, result.coef.to_numpy(), cov, kind)
-
-
-def link_table(
-    X: NDArray[np.float64],
-    offset: NDArray[np.float64],
-    labels: pd.Index,
-    coef: NDArray[np.float64],
-    cov: NDArray[np.float64] | None,
-    kind: Literal["probability", "link"],
-) -> pd.Series | pd.DataFrame:
-    """Predictions of some rows, with the link's standard errors when ``cov`` is given.
-
-    Parameters
-    ----------
-    X : ndarray of shape (m, p)
-    offset : ndarray of shape (m,)
-    labels : pandas.Index of length m
-    coef : ndarray of shape (p,)
-    cov : ndarray of shape (p, p) or None
-        Covariance of the coefficients; None for the predictions alone.
-    kind : {"probability", "link"}
-
-    Returns
-    -------
-    pandas.Series named ``kind``, or DataFrame with ``prediction`` and ``link_std_error``.
-    """
-    eta = linear_predictor(X, coef, offset)
-    prediction = pd.Series(
-        probabilities(eta) if kind == "probability" else eta, index=labels, name=kind
-    )
-    if cov is None:
-        return prediction
-    return pd.DataFrame({"prediction": prediction, "link_std_error": link_std_errors(X, cov)})
 
 
 def predict_interval(
@@ -151,36 +117,8 @@ def predict_interval(
     """
     unseen = unseen_option(unseen)  # before the Dask branch, which does not look at it
     if not isinstance(result.design, Design) and new_data is None:
-        from logitfit.dask import rows
-
+        rows = result.design.lazy_rows()
         return rows.predict_interval(result, level)
     quantile = stats.norm.ppf(0.5 + check.confidence_level(level) / 2.0)
     link = predict(result, new_data, kind="link", offset=offset, std_errors=True, unseen=unseen)
     return interval_table(link, float(quantile))
-
-
-def interval_table(link: pd.DataFrame, quantile: float) -> pd.DataFrame:
-    """Turn link predictions and their standard errors into probabilities with intervals.
-
-    Parameters
-    ----------
-    link : pandas.DataFrame
-        ``prediction`` (the linear predictor) and ``link_std_error`` per row.
-    quantile : float
-        Normal quantile of the interval, e.g. 1.96.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``probability, lower, upper`` per row: ``expit(eta -/+ quantile * se)``.
-    """
-    eta = link["prediction"].to_numpy()
-    half = quantile * link["link_std_error"].to_numpy()
-    return pd.DataFrame(
-        {
-            "probability": probabilities(eta),
-            "lower": probabilities(eta - half),
-            "upper": probabilities(eta + half),
-        },
-        index=link.index,
-    )

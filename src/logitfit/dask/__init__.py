@@ -11,8 +11,9 @@ is used, so the core package works without it.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
+
+from logitfit._validation import is_dask_collection
 
 __all__ = [
     "fit_dask_arrays",
@@ -32,21 +33,6 @@ _LAZY = {
     "predict_interval": "logitfit.dask.rows",
     "residuals": "logitfit.dask.rows",
 }
-
-
-def is_dask_collection(value: object) -> bool:
-    """Tell whether ``value`` is a Dask collection, without importing Dask when it is not loaded.
-
-    Parameters
-    ----------
-    value : object
-
-    Returns
-    -------
-    bool
-    """
-    dask = sys.modules.get("dask")
-    return dask is not None and bool(dask.is_dask_collection(value))
 
 
 def require_dask() -> None:

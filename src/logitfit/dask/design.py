@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -334,6 +335,12 @@ class DaskDesign:
     def sum_over_rows(self, sums: Callable[..., Any], *args: Any) -> Any:
         """Add up ``sums(partition_design, *args)`` over the partitions, in one Dask pass."""
         return row_sums(self.parts, self.build, sums, *args)
+
+    def lazy_rows(self) -> ModuleType:
+        """Return :mod:`logitfit.dask.rows`, the lazy per-row results (predictions) of this fit."""
+        from logitfit.dask import rows
+
+        return rows
 
     def rows_in_memory(self, what: str) -> Design:
         """Refuse: ``what`` needs every row in memory, and Dask data are never collected."""

@@ -48,7 +48,7 @@ from logitfit.exceptions import (
     ScaleError,
     SeparationWarning,
 )
-from logitfit.fit import (
+from logitfit.fitting import (
     _SUBSAMPLE_ROWS,
     _SUSPICIOUS_ETA,
     Method,
@@ -307,7 +307,7 @@ def _fit(
 def _warm_start(design: DaskDesign, sample_size: int, progress: bool) -> NDArray[np.float64] | None:
     """Start from the in-memory fit of rows sampled from a few partitions spread over the data.
 
-    As the in-memory warm start (:func:`logitfit.fit._warm_start`), this saves Newton passes
+    As the in-memory warm start (:func:`logitfit.fitting._warm_start`), this saves Newton passes
     over all the data; it is tried only when the data have at least ``2 * _SAMPLE_PARTS``
     partitions, so that reading the sampled ones costs at most half a pass. A poor start (data
     sorted so that the sampled partitions are unrepresentative) costs iterations, not accuracy;

@@ -11,7 +11,7 @@ curves) need every row in memory and raise :class:`logitfit.exceptions.ScaleErro
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -19,12 +19,14 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from logitfit import _validation as check
-from logitfit.dask.design import DaskDesign, PartBuilder
 from logitfit.design import Design, new_rows
 from logitfit.diagnostics import influence as memory_influence
 from logitfit.exceptions import DataError
-from logitfit.prediction import interval_table, link_table
-from logitfit.results import LogitResult
+from logitfit.link_tables import interval_table, link_table
+
+if TYPE_CHECKING:
+    from logitfit.dask.design import DaskDesign, PartBuilder
+    from logitfit.results import LogitResult
 
 __all__ = ["influence", "predict", "predict_interval", "residuals"]
 

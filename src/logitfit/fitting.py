@@ -1,32 +1,28 @@
-"""Fit a logistic regression: build the design, run a solver, check the outcome, make the result."""
+"""Fit a validated design: run a solver, check the outcome, make the result.
+
+The entry points that build the design from user input are in :mod:`logitfit.entry`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from logitfit import _validation as check
 from logitfit._linalg import cholesky_lower
 from logitfit.covariance import model_covariance
-from logitfit.dask import is_dask_collection, require_dask
 from logitfit.design import (
-    Column,
     Design,
-    Missing,
 )
-from logitfit.design_arrays import design_from_arrays
-from logitfit.design_formula import design_from_formula
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
-    DataError,
-    FormulaError,
     SeparationWarning,
 )
 from logitfit.firth import firth_solver
@@ -40,8 +36,6 @@ if TYPE_CHECKING:
     from logitfit.dask.design import DaskDesign
 
 __all__ = [
-    "fit",
-    "fit_arrays",
     "fit_design",
     "largest_eta",
     "make_result",
@@ -219,192 +213,3 @@ def make_result(
         separation=separation,
         model_cov=model_covariance(design, solution.coef, hessian),
     )
-
-
-def fit(
-    formula: str,
-    data: pd.DataFrame,
-    *,
-    weights: Column = None,
-    offset: Column = None,
-    trials: Column = None,
-    event: object = None,
-    missing: Missing = "raise",
-    method: Method = "newton",
-    cov_type: str = "model",
-    cluster: Column = None,
-    progress: bool = False,
-    **options: float | int | None,
-) -> LogitResult:
-    """Fit a logistic regression from a formula and a DataFrame (pandas or Dask).
-
-    Parameters
-    ----------
-    formula : str
-        ``"outcome ~ terms"`` (formulaic syntax; ``C(col)`` for a categorical predictor).
-    data : pandas.DataFrame or dask.dataframe.DataFrame
-        One row per observation. A Dask DataFrame (e.g. ``dask.dataframe.read_parquet``) is fitted
-        partition by partition without being collected (see :mod:`logitfit.dask`).
-    weights, offset, trials : str or array-like of shape (n,), optional
-        Frequency weights, an offset, and trials per row for events/trials data (the outcome
-        then counts events). A string names a column of ``data`` (the only form for Dask data).
-    event : object, optional
-        Outcome level to model (default 1/True, or the second of two sorted levels).
-    missing : {"raise", "drop"}
-        Rows with missing or infinite values in used columns raise an error (default) or are
-        dropped explicitly (their labels are kept on the result).
-    method : {"newton", "gradient_descent", "firth"}
-        Solver; "firth" maximises Firth's penalised likelihood.
-    cov_type : {"model", "HC0", "HC1", "CR1"}
-        Covariance estimator (see :mod:`logitfit.covariance`); default model-based.
-    cluster : str or array-like of shape (n,), optional
-        Cluster labels for ``cov_type="CR1"``: a column of ``data`` or one label per row of it.
-    progress : bool
-        Dask data only: show Dask's progress bar for each pass over the partitions.
-    **options
-        Solver options, checked by name for the method (an unknown one is an error): Newton
-        ``max_iter, tol_deviance, tol_gradient``; gradient descent those and ``learning_rate``;
-        Firth ``max_iter, tol_score, tol_change`` (see :data:`logitfit.solvers.SOLVER_OPTIONS`).
-
-    Returns
-    -------
-    LogitResult
-
-    Examples
-    --------
-    >>> import logitfit, pandas as pd
-    >>> data = pd.read_csv("data/spector.csv")  # doctest: +SKIP
-    >>> logitfit.fit("GRADE ~ GPA + TUCE + PSI", data).coef  # doctest: +SKIP
-    """
-    check_solver_options(method, options)
-    if is_dask_collection(data):
-        require_dask()
-        from logitfit.dask.fit import fit_dask_frame
-
-        return fit_dask_frame(
-            formula,
-            data,
-            weights=weights,
-            offset=offset,
-            trials=trials,
-            event=event,
-            missing=missing,
-            method=method,
-            cov_type=cov_type,
-            cluster=cluster,
-            progress=progress,
-            **options,
-        )
-    design = design_from_formula(
-        formula, data, weights=weights, offset=offset, trials=trials, event=event, missing=missing
-    )
-    result = dataclasses.replace(fit_design(design, method=method, **options), data=data)
-    if isinstance(cluster, str):
-        if cluster not in data.columns:
-            raise FormulaError(f"The cluster column '{cluster}' is not in the data.")
-        cluster = data[cluster]
-    return _with_covariance(result, cov_type, cluster, data.index)
-
-
-def _with_covariance(
-    result: LogitResult, cov_type: str, cluster: ArrayLike | None, index: pd.Index
-) -> LogitResult:
-    """Apply a covariance choice, aligning cluster labels given for the input's rows."""
-    if cov_type == "model" and cluster is None:
-        return result
-    if cluster is not None and not isinstance(cluster, pd.Series):
-        labels = np.asarray(cluster)
-        if labels.shape[0] != index.shape[0]:
-            raise DataError(
-                f"cluster has {labels.shape[0]} labels but the data have {index.shape[0]} rows."
-            )
-        cluster = pd.Series(labels, index=index)
-    return result.with_covariance(cov_type, cluster)
-
-
-def fit_arrays(
-    X: ArrayLike,
-    y: ArrayLike,
-    *,
-    names: Sequence[str] | None = None,
-    intercept: bool = True,
-    weights: ArrayLike | None = None,
-    offset: ArrayLike | None = None,
-    trials: ArrayLike | None = None,
-    event: object = None,
-    missing: Missing = "raise",
-    method: Method = "newton",
-    cov_type: str = "model",
-    cluster: ArrayLike | None = None,
-    progress: bool = False,
-    **options: float | int | None,
-) -> LogitResult:
-    """Fit a logistic regression from a predictor matrix and an outcome vector.
-
-    Parameters
-    ----------
-    X : array-like of shape (n, k)
-        Numeric predictors (numpy array or DataFrame); a ``dask.array`` (with ``y`` and the
-        extras as Dask arrays too) is fitted chunk by chunk (see :mod:`logitfit.dask`).
-    y : array-like of shape (n,)
-        Outcome: boolean, 0/1, two-level, or events out of ``trials``.
-    names : sequence of str, length k, optional
-        Predictor names.
-    intercept : bool
-        Add an intercept (default True).
-    weights, offset, trials : array-like of shape (n,), optional
-        Frequency weights, offset, trials per row.
-    event : object, optional
-        Outcome level to model.
-    missing : {"raise", "drop"}
-        As in :func:`fit`.
-    method : {"newton", "gradient_descent", "firth"}
-        Solver; "firth" maximises Firth's penalised likelihood.
-    cov_type : {"model", "HC0", "HC1", "CR1"}
-        Covariance estimator.
-    cluster : array-like of shape (n,), optional
-        Cluster labels for ``cov_type="CR1"``, one per row of ``X``.
-    progress : bool
-        Dask arrays only: show Dask's progress bar for each pass over the chunks.
-    **options
-        Solver options, as in :func:`fit`.
-
-    Returns
-    -------
-    LogitResult
-    """
-    check_solver_options(method, options)
-    if is_dask_collection(X):
-        require_dask()
-        from logitfit.dask.fit import fit_dask_arrays
-
-        return fit_dask_arrays(
-            X,
-            y,
-            names=names,
-            intercept=intercept,
-            weights=weights,
-            offset=offset,
-            trials=trials,
-            event=event,
-            missing=missing,
-            method=method,
-            cov_type=cov_type,
-            cluster=cluster,
-            progress=progress,
-            **options,
-        )
-    design = design_from_arrays(
-        X,
-        y,
-        names=names,
-        intercept=intercept,
-        weights=weights,
-        offset=offset,
-        trials=trials,
-        event=event,
-        missing=missing,
-    )
-    result = fit_design(design, method=method, **options)
-    index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(np.shape(X)[0])
-    return _with_covariance(result, cov_type, cluster, index)
