@@ -41,7 +41,7 @@ from logitfit.exceptions import (
     SeparationWarning,
     UnverifiedWarning,
 )
-from logitfit.firth import firth_intercept_corrected, firth_tests, penalized_loglik
+from logitfit.firth import firth_intercept_corrected, penalized_loglik
 from logitfit.fitting import fit_design
 from logitfit.goodness import (
     Calibration,
@@ -52,7 +52,7 @@ from logitfit.goodness import (
     le_cessie_van_houwelingen,
     risk_groups,
 )
-from logitfit.inference import marginal_effects, profile_conf_int, pseudo_r2
+from logitfit.inference import firth_tests, marginal_effects, profile_conf_int, pseudo_r2
 from logitfit.io import read_table
 from logitfit.results import LogitResult
 from logitfit.separation import Separation, detect_separation

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from logitfit.design import rows_in_memory
-from logitfit.exceptions import DataError
 
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
@@ -115,11 +114,7 @@ def crosscheck(result: LogitResult, rtol: float = 1e-8, level: float = 0.95) -> 
     -------
     Crosscheck
     """
-    if result.solver.method == "firth":
-        raise DataError(
-            "statsmodels has no Firth's method, so a Firth fit has no statsmodels counterpart; "
-            "logitfit's Firth estimates are checked against R's logistf in its test suite."
-        )
+    result.likelihood.require("crosscheck")
     reference, name = statsmodels_fit(result)
     is_glm = name.endswith("GLM(Binomial)")
     names = list(result.names)

@@ -28,13 +28,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from logitfit._linalg import cholesky_lower, inverse_spd, solve_spd
 from logitfit.design import Design, intercept_only, rows_in_memory
 from logitfit.exceptions import ConvergenceError, DataError
 from logitfit.model import evaluate, log_expit_and_expit, row_blocks
-from logitfit.profile import Refit, find_bound, ml_refit, warn_unverified
+from logitfit.profile import Refit, ml_refit, warn_unverified
 from logitfit.solvers import Evaluation, SolverResult
 from logitfit.solvers._common import relative_change
 
@@ -44,9 +43,9 @@ if TYPE_CHECKING:
 __all__ = [
     "FirthState",
     "firth_fit",
+    "firth_refit",
     "firth_solver",
     "firth_intercept_corrected",
-    "firth_tests",
     "penalized_loglik",
 ]
 
@@ -244,69 +243,6 @@ def firth_refit(
     return Refit(-2.0 * state.penalized_loglik, coef, converged, message)
 
 
-def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
-    r"""Penalised likelihood-ratio tests and profile penalised-likelihood intervals (``logistf``).
-
-    For each coefficient :math:`j`: the statistic :math:`2[\ell^*(\hat\beta) -
-    \ell^*(\tilde\beta)]` with :math:`\tilde\beta` the penalised fit under
-    :math:`\beta_j = 0`, its chi-square(1) p-value, and the interval of values :math:`b` with
-    :math:`2[\ell^*(\hat\beta) - \ell^*_j(b)] \le \chi^2_{1, level}`. Every refit is checked
-    (see :mod:`logitfit.profile`): a statistic or bound whose refit failed is NaN, with an
-    :class:`~logitfit.exceptions.UnverifiedWarning` naming the coefficient.
-
-    Parameters
-    ----------
-    result : LogitResult
-        A fit with ``method="firth"``.
-    level : float
-        Confidence level of the profile intervals.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by coefficient: ``chi2, p_value, profile_low, profile_high``.
-    """
-    if result.solver.method != "firth":
-        raise DataError("firth_tests needs a fit with method='firth'.")
-    design = rows_in_memory(result.design, "Firth penalised likelihood-ratio tests")
-    coef = result.coef.to_numpy()
-    top = -2.0 * _state(coef, design).penalized_loglik
-    critical = float(stats.chi2.ppf(level, 1))
-    std_errors = result.std_errors.to_numpy()
-    rows = []
-    for j, name in enumerate(result.names):
-        warm = [coef]
-
-        def gap(value: float, j: int = j, warm: list[NDArray[np.float64]] = warm) -> Refit:
-            refit = firth_refit(design, {j: value}, warm[0])
-            if refit.ok:
-                warm[0] = refit.coef
-            return dataclasses.replace(refit, value=refit.value - top)
-
-        at_zero = firth_refit(design, {j: 0.0}, coef)
-        statistic = max(at_zero.value - top, 0.0) if at_zero.ok else float("nan")
-        if not at_zero.ok:
-            warn_unverified(f"The penalised likelihood-ratio test of '{name}'", at_zero.message)
-        bounds = []
-        for side in (-1.0, 1.0):
-            bound, problem = find_bound(gap, coef[j], std_errors[j], critical, side)
-            if problem is not None:
-                which = "lower" if side < 0 else "upper"
-                warn_unverified(
-                    f"The {which} profile penalised-likelihood bound of '{name}'", problem
-                )
-            bounds.append(bound)
-        rows.append(
-            {
-                "chi2": statistic,
-                "p_value": float(stats.chi2.sf(statistic, 1)),
-                "profile_low": bounds[0],
-                "profile_high": bounds[1],
-            }
-        )
-    return pd.DataFrame(rows, index=result.names)
-
-
 def firth_intercept_corrected(result: LogitResult, kind: str = "flic") -> pd.Series:
     """Intercept-corrected Firth estimates, FLIC or FLAC (Puhr et al. 2017).
 
@@ -330,7 +266,8 @@ def firth_intercept_corrected(result: LogitResult, kind: str = "flic") -> pd.Ser
         The corrected coefficients (predict with them and the original design).
     """
     design = rows_in_memory(result.design, "FLIC/FLAC intercept correction")
-    if result.solver.method != "firth" or design.intercept_index is None:
+    result.likelihood.require("flic")
+    if design.intercept_index is None:
         raise DataError("FLIC and FLAC need a Firth fit (method='firth') with an intercept.")
     coef = result.coef.to_numpy()
     if kind == "flic":

@@ -26,6 +26,7 @@ from logitfit.exceptions import (
     SeparationWarning,
 )
 from logitfit.firth import firth_solver
+from logitfit.likelihood import likelihood_of
 from logitfit.model import evaluate, largest_abs_eta, starting_point
 from logitfit.null_model import null_deviance
 from logitfit.results import LogitResult
@@ -169,10 +170,11 @@ def fit_design(
     separation = None
     # Firth fits stay finite under separation, so |eta| tells nothing: always check them
     # (they are typically small problems, where the linear program is cheap).
-    suspicious = not solution.converged or method == "firth"
+    penalised = likelihood_of(method).penalised
+    suspicious = not solution.converged or penalised
     if suspicious or largest_eta(solution, design) > _SUSPICIOUS_ETA:
         separation = detect_separation(design)
-    if separation is not None and method != "firth":  # Firth's estimates stay finite
+    if separation is not None and not penalised:  # Firth's estimates stay finite
         warnings.warn(separation.describe(), SeparationWarning, stacklevel=3)
     elif not solution.converged:
         warnings.warn(
@@ -212,4 +214,5 @@ def make_result(
         solver=solution,
         separation=separation,
         model_cov=model_covariance(design, solution.coef, hessian),
+        likelihood=likelihood_of(solution.method),
     )

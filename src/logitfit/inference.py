@@ -20,14 +20,14 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from logitfit.design import Design, rows_in_memory, sum_over_rows
-from logitfit.firth import firth_tests
+from logitfit.likelihood import profile_gap
 from logitfit.model import linear_predictor, probabilities, row_blocks
-from logitfit.profile import find_bound, ml_profile, warn_unverified
+from logitfit.profile import find_bound, warn_unverified
 
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
 
-__all__ = ["marginal_effects", "profile_conf_int", "pseudo_r2"]
+__all__ = ["firth_tests", "marginal_effects", "profile_conf_int", "pseudo_r2"]
 
 
 def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
@@ -56,21 +56,7 @@ def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     """
     design = rows_in_memory(result.design, "profile-likelihood interval (refits per bound)")
     wald = result.conf_int(level)
-    if result.solver.method == "firth":
-        bounds = firth_tests(result, level)[["profile_low", "profile_high"]].to_numpy()
-    else:
-        critical = float(stats.chi2.ppf(level, 1))
-        coef = result.coef.to_numpy()
-        std_errors = np.sqrt(np.diag(result.model_cov))  # bracket steps, whatever the cov_type
-        bounds = np.empty((result.n_params, 2))
-        for j, name in enumerate(result.names):
-            for column, side in enumerate((-1.0, 1.0)):
-                gap = ml_profile(design, j, coef, result.deviance)
-                bound, problem = find_bound(gap, coef[j], std_errors[j], critical, side)
-                if problem is not None:
-                    which = "lower" if side < 0 else "upper"
-                    warn_unverified(f"The {which} profile-likelihood bound of '{name}'", problem)
-                bounds[j, column] = bound
+    bounds = _profile_bounds(result, design, level)
     wald_low, wald_high = wald["lower"].to_numpy(), wald["upper"].to_numpy()
     half = (wald_high - wald_low) / 2
     gap_to_wald = np.fmax(np.abs(bounds[:, 0] - wald_low), np.abs(bounds[:, 1] - wald_high))
@@ -84,6 +70,70 @@ def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
         },
         index=result.names,
     )
+
+
+def _profile_bounds(result: LogitResult, design: Design, level: float) -> NDArray[np.float64]:
+    """Return verified profile bounds of every coefficient, for the likelihood maximised."""
+    likelihood = result.likelihood
+    critical = float(stats.chi2.ppf(level, 1))
+    coef = result.coef.to_numpy()
+    top = likelihood.value(coef, design, result.deviance)
+    std_errors = np.sqrt(np.diag(result.model_cov))  # bracket steps, whatever the cov_type
+    bounds = np.empty((result.n_params, 2))
+    for j, name in enumerate(result.names):
+        for column, side in enumerate((-1.0, 1.0)):
+            gap = profile_gap(likelihood, design, j, coef, top)
+            bound, problem = find_bound(gap, coef[j], std_errors[j], critical, side)
+            if problem is not None:
+                which = "lower" if side < 0 else "upper"
+                label = likelihood.profile_label
+                warn_unverified(f"The {which} {label} bound of '{name}'", problem)
+            bounds[j, column] = bound
+    return bounds
+
+
+def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
+    r"""Penalised likelihood-ratio tests and profile penalised-likelihood intervals (``logistf``).
+
+    For each coefficient :math:`j`: the statistic :math:`2[\ell^*(\hat\beta) -
+    \ell^*(\tilde\beta)]` with :math:`\tilde\beta` the penalised fit under
+    :math:`\beta_j = 0`, its chi-square(1) p-value, and the interval of values :math:`b` with
+    :math:`2[\ell^*(\hat\beta) - \ell^*_j(b)] \le \chi^2_{1, level}`. Every refit is checked
+    (see :mod:`logitfit.profile`): a statistic or bound whose refit failed is NaN, with an
+    :class:`~logitfit.exceptions.UnverifiedWarning` naming the coefficient.
+
+    Parameters
+    ----------
+    result : LogitResult
+        A fit with ``method="firth"``.
+    level : float
+        Confidence level of the profile intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by coefficient: ``chi2, p_value, profile_low, profile_high``.
+    """
+    result.likelihood.require("firth_tests")
+    design = rows_in_memory(result.design, "Firth penalised likelihood-ratio tests")
+    coef = result.coef.to_numpy()
+    top = result.likelihood.value(coef, design, result.deviance)
+    bounds = _profile_bounds(result, design, level)
+    rows = []
+    for j, name in enumerate(result.names):
+        at_zero = result.likelihood.refit(design, {j: 0.0}, coef)
+        statistic = max(at_zero.value - top, 0.0) if at_zero.ok else float("nan")
+        if not at_zero.ok:
+            warn_unverified(f"The penalised likelihood-ratio test of '{name}'", at_zero.message)
+        rows.append(
+            {
+                "chi2": statistic,
+                "p_value": float(stats.chi2.sf(statistic, 1)),
+                "profile_low": bounds[j, 0],
+                "profile_high": bounds[j, 1],
+            }
+        )
+    return pd.DataFrame(rows, index=result.names)
 
 
 def pseudo_r2(result: LogitResult) -> pd.Series:

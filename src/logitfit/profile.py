@@ -19,7 +19,6 @@ initialize``), through one weighted least-squares step, with Newton's step halvi
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize
 
-from logitfit.design import Design, without_columns
+from logitfit.design import Design
 from logitfit.exceptions import UnverifiedWarning
 from logitfit.model import evaluate
 from logitfit.solvers import Evaluation, SolverResult, newton
@@ -38,7 +37,6 @@ __all__ = [
     "Unverified",
     "find_bound",
     "glm_start",
-    "ml_profile",
     "ml_refit",
     "settled",
     "warn_unverified",
@@ -160,28 +158,6 @@ def ml_refit(design: Design, start: NDArray[np.float64] | None = None) -> Refit:
             solution = fresh
     ok = settled(solution, scale)
     return Refit(solution.evaluation.deviance, solution.coef, ok, solution.message)
-
-
-def ml_profile(
-    design: Design, j: int, estimate: NDArray[np.float64], deviance: float
-) -> Callable[[float], Refit]:
-    """Return ``b -> Refit`` of the deviance increase with coefficient ``j`` held at ``b``.
-
-    The held coefficient moves into the offset (``b x_j``); each refit warm-starts from the last
-    one that could be trusted, starting from the estimate's other coefficients.
-    """
-    base = without_columns(design, [j])
-    column = design.X[:, j]
-    warm = [np.delete(estimate, j)]
-
-    def gap(b: float) -> Refit:
-        constrained = dataclasses.replace(base, offset=base.offset + b * column)
-        refit = ml_refit(constrained, warm[0])
-        if refit.ok:
-            warm[0] = refit.coef
-        return dataclasses.replace(refit, value=refit.value - deviance)
-
-    return gap
 
 
 def find_bound(

@@ -31,6 +31,7 @@ from logitfit import _validation as check
 from logitfit.covariance import Covariance, covariance_matrix, make_covariance
 from logitfit.design import Design, rows_in_memory
 from logitfit.exceptions import DataError
+from logitfit.likelihood import MAXIMUM_LIKELIHOOD, Likelihood
 from logitfit.model import (
     deviance_to_loglik,
 )
@@ -72,6 +73,9 @@ class LogitResult:
     covariance : Covariance
         The covariance estimator behind ``cov``, ``std_errors``, ``z``, ``p_values`` and the
         Wald intervals (model-based by default; see :meth:`with_covariance`).
+    likelihood : Likelihood
+        The likelihood the fit maximised (maximum likelihood, or Firth's penalised one), which
+        every refitting analysis asks (see :mod:`logitfit.likelihood`).
     data : pandas.DataFrame or None
         The DataFrame a formula model was fitted from, held by reference (never copied), as
         statsmodels keeps ``model.data.frame``: ``with_covariance`` reads ``cluster=`` columns
@@ -87,6 +91,7 @@ class LogitResult:
     model_cov: NDArray[np.float64]
     separation: Separation | None = None
     covariance: Covariance = field(default_factory=Covariance)
+    likelihood: Likelihood = MAXIMUM_LIKELIHOOD
     data: pd.DataFrame | None = field(default=None, repr=False)
 
     # -- estimation record ------------------------------------------------------------------
@@ -137,12 +142,8 @@ class LogitResult:
         LogitResult
             Standard errors, z, p-values and intervals follow the new covariance.
         """
-        if cov_type != "model" and self.solver.method == "firth":
-            raise DataError(
-                f"cov_type={cov_type!r} is a sandwich built on the maximum-likelihood score, "
-                "which a Firth fit does not solve; its covariance is the inverse information "
-                "(cov_type='model'), as in R's logistf."
-            )
+        if cov_type != "model" and "robust" in self.likelihood.unsupported:
+            raise DataError(self.likelihood.unsupported["robust"].format(cov_type=cov_type))
         if cov_type == "CR1" or cluster is not None:
             design = rows_in_memory(self.design, "cluster-robust covariance (CR1)")
         if isinstance(cluster, str):
@@ -162,9 +163,9 @@ class LogitResult:
     @cached_property
     def firth_inference(self) -> pd.DataFrame | None:
         """Penalised LR tests and 95% profile penalised intervals of a Firth fit, else None."""
-        if self.solver.method != "firth":
+        if not self.likelihood.penalised:
             return None
-        from logitfit.firth import firth_tests
+        from logitfit.inference import firth_tests
 
         return firth_tests(self)
 

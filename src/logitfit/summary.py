@@ -131,7 +131,7 @@ def format_summary(result: LogitResult, level: float = 0.95) -> str:
         )
     if design.has_offset:
         notes.append("The linear predictor includes an offset.")
-    if result.solver.method == "firth":
+    if result.likelihood.penalised:
         notes.append(
             "Firth's penalised likelihood (Jeffreys prior): p-values from penalised "
             "likelihood-ratio tests and profile penalised-likelihood intervals, as R's logistf; "
@@ -231,7 +231,7 @@ def coefficient_table(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
         ``"-inf"``), and its finite numbers (those of the last iterate) are not estimates.
     """
     interval = result.conf_int(level)
-    firth = result.solver.method == "firth"
+    firth = result.likelihood.penalised
     # Only maximum likelihood diverges under separation; Firth's estimates stay finite.
     separated = result.separation is not None and not firth
     directions = result.separation.directions if separated and result.separation else {}
@@ -255,7 +255,7 @@ def coefficient_table(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
         }
     )
     if firth:
-        from logitfit.firth import firth_tests
+        from logitfit.inference import firth_tests
 
         cached = result.firth_inference if level == 0.95 else None
         tests = cached if cached is not None else firth_tests(result, level)

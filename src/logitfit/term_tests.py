@@ -16,10 +16,9 @@ import pandas as pd
 from scipy import stats
 
 from logitfit._linalg import cholesky_lower, solve_spd
-from logitfit.design import Design, rows_in_memory, without_columns
+from logitfit.design import Design, rows_in_memory
 from logitfit.exceptions import DataError
-from logitfit.firth import firth_refit, penalized_loglik
-from logitfit.profile import Refit, ml_refit, warn_unverified
+from logitfit.profile import Refit, warn_unverified
 
 if TYPE_CHECKING:
     from logitfit.results import LogitResult
@@ -69,25 +68,23 @@ def _containing(term: str, terms: list[tuple[str, list[int]]]) -> list[tuple[str
 
 
 def _constrained_value(result: LogitResult, design: Design, zero: list[int], full: Refit) -> Refit:
-    """Refit with the columns ``zero`` held at 0: the (penalised) deviance of the smaller model.
+    """Refit with the columns ``zero`` held at 0: the objective of the smaller model.
 
-    Maximum likelihood drops the columns and refits from R's start; Firth's method holds them at
-    0 inside the full model's penalty, as ``logistf`` tests terms. ``full`` is the fit itself,
-    returned when nothing is held.
+    ``full`` is the fit itself, returned when nothing is held. The likelihood decides what
+    holding means (:meth:`logitfit.likelihood.Likelihood.refit`).
     """
     if not zero:
         return full
-    if result.solver.method == "firth":
-        return firth_refit(design, dict.fromkeys(zero, 0.0), result.coef.to_numpy())
-    return ml_refit(without_columns(design, zero))
+    likelihood = result.likelihood
+    start = result.coef.to_numpy() if likelihood.warm_term_refits else None
+    return likelihood.refit(design, dict.fromkeys(zero, 0.0), start)
 
 
 def _full_value(result: LogitResult, design: Design) -> Refit:
-    """Return the fitted model's deviance (penalised for a Firth fit) as a trusted Refit."""
+    """Return the fitted model's objective (deviance, or penalised deviance) as a Refit."""
     coef = result.coef.to_numpy()
-    if result.solver.method == "firth":
-        return Refit(-2.0 * penalized_loglik(coef, design), coef, True, "the fit itself")
-    return Refit(result.deviance, coef, True, "the fit itself")
+    value = result.likelihood.value(coef, design, result.deviance)
+    return Refit(value, coef, True, "the fit itself")
 
 
 def lr_tests_by_term(result: LogitResult, kind: TermTests = "drop1") -> pd.DataFrame:
@@ -144,7 +141,7 @@ def lr_tests_by_term(result: LogitResult, kind: TermTests = "drop1") -> pd.DataF
                 "deviance": smaller.value if smaller.ok else float("nan"),
                 "aic": (
                     result.aic + (smaller.value - result.deviance) - 2 * len(indices)
-                    if kind == "drop1" and smaller.ok and result.solver.method != "firth"
+                    if kind == "drop1" and smaller.ok and not result.likelihood.penalised
                     else float("nan")
                 ),
                 "lr_stat": statistic,
@@ -211,12 +208,8 @@ def lr_test(smaller: LogitResult, larger: LogitResult) -> LRTest:
     LRTest
         ``statistic = D_smaller - D_larger`` on ``p_larger - p_smaller`` degrees of freedom.
     """
-    if "firth" in (smaller.solver.method, larger.solver.method):
-        raise DataError(
-            "lr_test compares maximum-likelihood deviances; a Firth fit maximises a penalised "
-            "likelihood whose penalty differs between the two models. Use "
-            "logitfit.lr_tests_by_term(larger) for penalised likelihood-ratio tests of its terms."
-        )
+    smaller.likelihood.require("lr_test")
+    larger.likelihood.require("lr_test")
     small_design = rows_in_memory(smaller.design, "likelihood-ratio test between two fits")
     large_design = rows_in_memory(larger.design, "likelihood-ratio test between two fits")
     if not _same_rows(small_design, large_design):
