@@ -30,19 +30,16 @@ block functions can later be mapped over Dask partitions.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
-from threadpoolctl import ThreadpoolController
 
 from logitfit.deviance import unit_deviance
 from logitfit.solvers._common import Evaluation
+from logitfit.threads import map_row_chunks
 
 if TYPE_CHECKING:
     from logitfit.dask.design import DaskDesign
@@ -282,56 +279,12 @@ def evaluation_from_sums(sums: RowSums) -> Evaluation:
     return Evaluation(deviance, gradient, hessian, largest_abs_eta=largest)
 
 
-def _row_chunks(n_rows: int, n_cols: int) -> list[slice]:
-    """Split the rows into one contiguous chunk per worker thread, when that pays off.
-
-    numpy's ufuncs and BLAS release the GIL, so threads working on separate row ranges keep
-    every core busy; measured at 1e6 x 50 on 2 cores, the Hessian accumulation took 0.081 s
-    with two threads against 0.127 s with OpenBLAS's own two threads on one block stream.
-    Below about 2e6 matrix entries a thread's start-up costs more than it saves.
-    """
-    workers = min(_cpu_count(), max(1, (n_rows * n_cols) // 2_000_000))
-    if workers == 1:
-        return [slice(0, n_rows)]
-    cuts = np.linspace(0, n_rows, workers + 1).astype(int)
-    return [slice(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:], strict=True) if b > a]
-
-
-def _cpu_count() -> int:
-    try:
-        return max(1, min(len(os.sched_getaffinity(0)), 8))
-    except AttributeError:  # not on Linux
-        return max(1, min(os.cpu_count() or 1, 8))
-
-
-_POOL: ThreadPoolExecutor | None = None
-_BLAS: ThreadpoolController | None = None
-
-# From this many columns on, each block's X^T W X is large enough for OpenBLAS to start its own
-# threads inside every worker thread, oversubscribing the cores: measured at 1e5 x 200 on 2 cores,
-# limiting BLAS to one thread during the block-parallel pass cut the fit from 1.21 s to 0.77 s,
-# while at 50 columns it cost about 5% (so it is not applied there).
-_BLAS_LIMIT_COLUMNS = 100
-
-
-def _single_threaded_blas(n_cols: int) -> contextlib.AbstractContextManager[object]:
-    """Limit BLAS to one thread while worker threads run blocks (wide designs only)."""
-    global _BLAS
-    if n_cols < _BLAS_LIMIT_COLUMNS:
-        return contextlib.nullcontext()
-    if _BLAS is None:
-        _BLAS = ThreadpoolController()
-    return _BLAS.limit(limits=1, user_api="blas")
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=_cpu_count(), thread_name_prefix="logitfit")
-    return _POOL
-
-
-def evaluate(coef: NDArray[np.float64], design: Design, with_hessian: bool = True) -> Evaluation:
+def evaluate(
+    coef: NDArray[np.float64],
+    design: Design,
+    with_hessian: bool = True,
+    n_threads: int | None = None,
+) -> Evaluation:
     """Deviance, gradient and Hessian of the total negative log-likelihood, in one pass.
 
     Parameters
@@ -342,22 +295,22 @@ def evaluate(coef: NDArray[np.float64], design: Design, with_hessian: bool = Tru
         The problem's data.
     with_hessian : bool
         Also accumulate ``X^T W X`` (skipped by gradient descent).
+    n_threads : int, optional
+        Largest number of threads for the pass (see :mod:`logitfit.threads`); default the
+        available cores.
 
     Returns
     -------
     Evaluation
         ``gradient = -X^T (w (y - m mu))`` and ``hessian = X^T diag(w m mu (1 - mu)) X``.
     """
-    chunks = _row_chunks(design.n_rows, design.n_params)
-    if len(chunks) == 1:
-        sums = _evaluate_rows(coef, design, chunks[0], with_hessian)
-    else:
-        with _single_threaded_blas(design.n_params):
-            parts = _pool().map(
-                lambda rows: _evaluate_rows(coef, design, rows, with_hessian), chunks
-            )
-            sums = add_row_sums(*parts)
-    return evaluation_from_sums(sums)
+    parts = map_row_chunks(
+        lambda rows: _evaluate_rows(coef, design, rows, with_hessian),
+        design.n_rows,
+        design.n_params,
+        n_threads,
+    )
+    return evaluation_from_sums(add_row_sums(*parts))
 
 
 def loglik(coef: NDArray[np.float64], design: Design) -> float:

@@ -25,11 +25,11 @@ from logitfit.design import Design, intercept_only
 from logitfit.model import (
     RowSums,
     _evaluate_rows,
-    _single_threaded_blas,
     add_row_sums,
     evaluation_from_sums,
 )
 from logitfit.solvers import Evaluation
+from logitfit.threads import single_threaded_blas
 
 __all__ = ["evaluate", "first_pass", "summarise"]
 
@@ -79,7 +79,7 @@ def _evaluate_part(
 
 def _evaluate_design(design: Design, coef: NDArray[np.float64], with_hessian: bool) -> RowSums:
     # BLAS on one thread: Dask already runs one task per core.
-    with _single_threaded_blas(design.n_params):
+    with single_threaded_blas(design.n_params):
         return _evaluate_rows(coef, design, slice(0, design.n_rows), with_hessian)
 
 
