@@ -253,9 +253,9 @@ def test_the_in_memory_warm_start_reaches_the_same_estimate(
     calls = []
     real = fit_module.sample_estimate
 
-    def spy(sample):  # type: ignore[no-untyped-def]
+    def spy(sample, *args):  # type: ignore[no-untyped-def]
         calls.append(sample.n_rows)
-        return real(sample)
+        return real(sample, *args)
 
     monkeypatch.setattr(fit_module, "_SUBSAMPLE_ROWS", 100)
     monkeypatch.setattr(fit_module, "sample_estimate", spy)

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from logitfit.results import LogitResult
 
 __all__ = [
+    "COVARIANCE_KINDS",
     "Covariance",
     "CovarianceKind",
     "covariance_matrix",
@@ -65,6 +66,9 @@ _LABELS = {
     "HC1": "HC1 robust, n/(n-p) (sandwich vcovHC HC1)",
     "CR1": "CR1 cluster-robust, G/(G-1) (Stata vce(cluster))",
 }
+
+#: The covariance estimators by name.
+COVARIANCE_KINDS: tuple[str, ...] = tuple(_LABELS)
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,9 +19,9 @@ from logitfit.design import Column, Missing
 from logitfit.design_arrays import design_from_arrays
 from logitfit.design_formula import design_from_formula
 from logitfit.exceptions import DataError, FormulaError
-from logitfit.fitting import Method, fit_design
+from logitfit.fitting import Method, fit_checked
+from logitfit.options import FitOptions
 from logitfit.results import LogitResult
-from logitfit.solvers import check_solver_options
 
 __all__ = ["fit", "fit_arrays"]
 
@@ -39,6 +39,7 @@ def fit(
     cov_type: str = "model",
     cluster: Column = None,
     progress: bool = False,
+    n_threads: int | None = None,
     **options: float | int | None,
 ) -> LogitResult:
     """Fit a logistic regression from a formula and a DataFrame (pandas or Dask).
@@ -58,18 +59,10 @@ def fit(
     missing : {"raise", "drop"}
         Rows with missing or infinite values in used columns raise an error (default) or are
         dropped explicitly (their labels are kept on the result).
-    method : {"newton", "gradient_descent", "firth"}
-        Solver; "firth" maximises Firth's penalised likelihood.
-    cov_type : {"model", "HC0", "HC1", "CR1"}
-        Covariance estimator (see :mod:`logitfit.covariance`); default model-based.
     cluster : str or array-like of shape (n,), optional
         Cluster labels for ``cov_type="CR1"``: a column of ``data`` or one label per row of it.
-    progress : bool
-        Dask data only: show Dask's progress bar for each pass over the partitions.
-    **options
-        Solver options, checked by name for the method (an unknown one is an error): Newton
-        ``max_iter, tol_deviance, tol_gradient``; gradient descent those and ``learning_rate``;
-        Firth ``max_iter, tol_score, tol_change`` (see :data:`logitfit.solvers.SOLVER_OPTIONS`).
+    method, cov_type, progress, n_threads, **options
+        How to fit: see :class:`logitfit.options.FitOptions` (each checked by name).
 
     Returns
     -------
@@ -81,7 +74,7 @@ def fit(
     >>> data = pd.read_csv("data/spector.csv")  # doctest: +SKIP
     >>> logitfit.fit("GRADE ~ GPA + TUCE + PSI", data).coef  # doctest: +SKIP
     """
-    check_solver_options(method, options)
+    settings = FitOptions.checked(method, options, cov_type, n_threads, progress)
     if backends.is_dask_collection(data):
         return backends.dask_fit().fit_dask_frame(
             formula,
@@ -91,16 +84,13 @@ def fit(
             trials=trials,
             event=event,
             missing=missing,
-            method=method,
-            cov_type=cov_type,
             cluster=cluster,
-            progress=progress,
-            **options,
+            settings=settings,
         )
     design = design_from_formula(
         formula, data, weights=weights, offset=offset, trials=trials, event=event, missing=missing
     )
-    result = dataclasses.replace(fit_design(design, method=method, **options), data=data)
+    result = dataclasses.replace(fit_checked(design, settings), data=data)
     if isinstance(cluster, str):
         if cluster not in data.columns:
             raise FormulaError(f"The cluster column '{cluster}' is not in the data.")
@@ -139,6 +129,7 @@ def fit_arrays(
     cov_type: str = "model",
     cluster: ArrayLike | None = None,
     progress: bool = False,
+    n_threads: int | None = None,
     **options: float | int | None,
 ) -> LogitResult:
     """Fit a logistic regression from a predictor matrix and an outcome vector.
@@ -160,22 +151,16 @@ def fit_arrays(
         Outcome level to model.
     missing : {"raise", "drop"}
         As in :func:`fit`.
-    method : {"newton", "gradient_descent", "firth"}
-        Solver; "firth" maximises Firth's penalised likelihood.
-    cov_type : {"model", "HC0", "HC1", "CR1"}
-        Covariance estimator.
     cluster : array-like of shape (n,), optional
         Cluster labels for ``cov_type="CR1"``, one per row of ``X``.
-    progress : bool
-        Dask arrays only: show Dask's progress bar for each pass over the chunks.
-    **options
-        Solver options, as in :func:`fit`.
+    method, cov_type, progress, n_threads, **options
+        As in :func:`fit` (:class:`logitfit.options.FitOptions`).
 
     Returns
     -------
     LogitResult
     """
-    check_solver_options(method, options)
+    settings = FitOptions.checked(method, options, cov_type, n_threads, progress)
     if backends.is_dask_collection(X):
         return backends.dask_fit().fit_dask_arrays(
             X,
@@ -187,11 +172,8 @@ def fit_arrays(
             trials=trials,
             event=event,
             missing=missing,
-            method=method,
-            cov_type=cov_type,
             cluster=cluster,
-            progress=progress,
-            **options,
+            settings=settings,
         )
     design = design_from_arrays(
         X,
@@ -204,6 +186,6 @@ def fit_arrays(
         event=event,
         missing=missing,
     )
-    result = fit_design(design, method=method, **options)
+    result = fit_checked(design, settings)
     index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(np.shape(X)[0])
     return _with_covariance(result, cov_type, cluster, index)

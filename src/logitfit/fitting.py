@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -29,14 +29,16 @@ from logitfit.firth import firth_solver
 from logitfit.likelihood import likelihood_of
 from logitfit.model import evaluate, largest_abs_eta, starting_point
 from logitfit.null_model import null_deviance
+from logitfit.options import FitOptions
 from logitfit.results import LogitResult
 from logitfit.separation import Separation, detect_separation
-from logitfit.solvers import Evaluation, SolverResult, check_solver_options, run_solver
+from logitfit.solvers import Evaluation, SolverResult, run_solver
 
 if TYPE_CHECKING:
     from logitfit.dask.design import DaskDesign
 
 __all__ = [
+    "fit_checked",
     "fit_design",
     "largest_eta",
     "make_result",
@@ -59,7 +61,7 @@ _SUSPICIOUS_ETA = 15.0
 _SUBSAMPLE_ROWS = 10_000
 
 
-def _warm_start(design: Design) -> NDArray[np.float64]:
+def _warm_start(design: Design, n_threads: int | None = None) -> NDArray[np.float64]:
     """Start from the estimate on a row subsample when the problem is large (else the default).
 
     The subsample is every k-th row, a view of ``X`` (no copy). If its fit fails (a rare
@@ -79,17 +81,19 @@ def _warm_start(design: Design) -> NDArray[np.float64]:
         offset=design.offset[every],
         row_labels=design.row_labels[every],
     )
-    estimate = sample_estimate(subsample)
+    estimate = sample_estimate(subsample, n_threads)
     return start if estimate is None else estimate
 
 
-def sample_estimate(sample: Design) -> NDArray[np.float64] | None:
+def sample_estimate(sample: Design, n_threads: int | None = None) -> NDArray[np.float64] | None:
     """Fit a row sample for a warm start; None when it has one outcome, fails or looks separated.
 
     Parameters
     ----------
     sample : Design
         The sampled rows (in memory).
+    n_threads : int, optional
+        Threads for its passes.
 
     Returns
     -------
@@ -98,7 +102,7 @@ def sample_estimate(sample: Design) -> NDArray[np.float64] | None:
     events = sample.n_events
     if events == 0 or events == sample.n_trials:
         return None
-    solution = _solve(sample, "newton", {"max_iter": 25})
+    solution = _solve(sample, "newton", {"max_iter": 25}, n_threads=n_threads)
     if not solution.converged or largest_eta(solution, sample) > _SUSPICIOUS_ETA:
         return None
     return solution.coef
@@ -112,34 +116,36 @@ def largest_eta(solution: SolverResult, design: Design) -> float:
 
 def _solve(
     design: Design,
-    method: Method,
-    options: dict[str, float | int | None],
+    method: str,
+    options: Mapping[str, float | int | None],
     begin: NDArray[np.float64] | None = None,
     first: Evaluation | None = None,
+    n_threads: int | None = None,
 ) -> SolverResult:
     """Run the chosen solver from ``begin`` (``first``: the evaluation there, if known)."""
 
     def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
-        return evaluate(coef, design, with_hessian)
+        return evaluate(coef, design, with_hessian, n_threads)
 
     begin = starting_point(design) if begin is None else begin
     return run_solver(objective, method, begin, design.n_trials, options, first)
 
 
 def fit_design(
-    design: Design, *, method: Method = "newton", **options: float | int | None
+    design: Design,
+    *,
+    method: Method = "newton",
+    n_threads: int | None = None,
+    **options: float | int | None,
 ) -> LogitResult:
-    """Fit a validated Design by maximum likelihood.
+    """Fit a validated Design by maximum likelihood (or Firth's penalised likelihood).
 
     Parameters
     ----------
     design : Design
         From :func:`logitfit.design_formula.design_from_formula` or ``design_from_arrays``.
-    method : {"newton", "gradient_descent", "firth"}
-        Newton-Raphson (default), the seed tutorial's gradient descent, or Firth's penalised
-        likelihood (finite estimates under separation; see :mod:`logitfit.firth`).
-    **options
-        Solver options, checked by name for the method (as in :func:`fit`).
+    method, n_threads, **options
+        As :class:`logitfit.options.FitOptions` (checked here).
 
     Returns
     -------
@@ -152,20 +158,36 @@ def fit_design(
     ConvergenceWarning
         When the solver stopped before converging.
     """
-    check_solver_options(method, options)
+    settings = FitOptions.checked(method, options, n_threads=n_threads)
+    return fit_checked(design, settings)
+
+
+def fit_checked(design: Design, settings: FitOptions) -> LogitResult:
+    """Fit a validated Design with settings already checked (see :func:`fit_design`).
+
+    Parameters
+    ----------
+    design : Design
+    settings : FitOptions
+
+    Returns
+    -------
+    LogitResult
+    """
+    method, options, n_threads = settings.method, settings.solver, settings.n_threads
     # The Hessian at the start, X^T diag(w m mu (1 - mu)) X with every weight positive, has the
     # null space of the design: the collinearity check reads it, and Newton starts from it.
-    begin = _warm_start(design) if method == "newton" else starting_point(design)
-    first = evaluate(begin, design, with_hessian=True)
+    begin = _warm_start(design, n_threads) if method == "newton" else starting_point(design)
+    first = evaluate(begin, design, True, n_threads)
     if first.hessian is not None:
         check.full_rank(design, first.hessian)
     if method == "firth":
         solution = firth_solver(design, **options)  # type: ignore[arg-type]
     else:
-        solution = _solve(design, method, options, begin, first)
+        solution = _solve(design, method, options, begin, first, n_threads)
     evaluation = solution.evaluation
     if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
-        evaluation = evaluate(solution.coef, design, with_hessian=True)
+        evaluation = evaluate(solution.coef, design, True, n_threads)
         solution = dataclasses.replace(solution, evaluation=evaluation)
     separation = None
     # Firth fits stay finite under separation, so |eta| tells nothing: always check them

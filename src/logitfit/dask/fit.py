@@ -51,12 +51,12 @@ from logitfit.exceptions import (
 from logitfit.fitting import (
     _SUBSAMPLE_ROWS,
     _SUSPICIOUS_ETA,
-    Method,
     make_result,
     sample_estimate,
 )
 from logitfit.model import evaluation_from_sums
 from logitfit.null_model import binary_null_deviance, null_rate_coef, unverified_null
+from logitfit.options import FitOptions
 from logitfit.results import LogitResult
 from logitfit.separation import (
     Separation,
@@ -73,18 +73,20 @@ from logitfit.solvers import Evaluation, newton, run_solver
 
 __all__ = ["fit_dask_arrays", "fit_dask_frame"]
 
+_DEFAULT_SETTINGS = FitOptions()
+
 #: Partitions read for the warm start's sample (evenly spaced over the data).
 _SAMPLE_PARTS = 4
 
 
-def _refuse(method: str, cov_type: str, cluster: object) -> None:
+def _refuse(settings: FitOptions, cluster: object) -> None:
     """Raise ScaleError for the options that need every row in memory."""
-    if method == "firth":
+    if settings.method == "firth":
         raise ScaleError(
             "method='firth' is not available for Dask data: Firth's correction is meant for "
             "small or sparse samples, which fit in memory; call ddf.compute() and fit that."
         )
-    if cov_type == "CR1" or cluster is not None:
+    if settings.cov_type == "CR1" or cluster is not None:
         raise ScaleError(
             "Cluster-robust covariance (CR1) is not available for Dask data (it needs the "
             "score sums of every cluster on the client); use cov_type='HC0' or 'HC1'."
@@ -100,11 +102,8 @@ def fit_dask_frame(
     trials: object = None,
     event: object = None,
     missing: Missing = "raise",
-    method: Method = "newton",
-    cov_type: str = "model",
     cluster: object = None,
-    progress: bool = False,
-    **options: float | int | None,
+    settings: FitOptions = _DEFAULT_SETTINGS,
 ) -> LogitResult:
     """Fit a formula to a Dask DataFrame (called by :func:`logitfit.fit`).
 
@@ -116,17 +115,18 @@ def fit_dask_frame(
         The data, in partitions; never collected.
     weights, offset, trials : str, optional
         Column names.
-    event, missing, method, cov_type, cluster, **options
-        As in :func:`logitfit.fit` (no Firth, no CR1).
-    progress : bool
-        Show Dask's progress bar for each pass.
+    event, missing, cluster
+        As in :func:`logitfit.fit` (no CR1).
+    settings : FitOptions
+        How to fit (checked by :func:`logitfit.fit`; no Firth, no CR1).
 
     Returns
     -------
     LogitResult
         With a :class:`logitfit.dask.design.DaskDesign` as its ``design``.
     """
-    _refuse(method, cov_type, cluster)
+    _refuse(settings, cluster)
+    progress = settings.progress
     plan, projected = plan_frame(
         formula,
         data,
@@ -150,7 +150,7 @@ def fit_dask_frame(
         build=plan.builder,
         source=projected,
     )
-    return _fit(design, method, cov_type, progress, options)
+    return _fit(design, settings)
 
 
 def fit_dask_arrays(
@@ -164,11 +164,8 @@ def fit_dask_arrays(
     trials: Any = None,
     event: object = None,
     missing: Missing = "raise",
-    method: Method = "newton",
-    cov_type: str = "model",
     cluster: ArrayLike | None = None,
-    progress: bool = False,
-    **options: float | int | None,
+    settings: FitOptions = _DEFAULT_SETTINGS,
 ) -> LogitResult:
     """Fit from a Dask array of predictors (called by :func:`logitfit.fit_arrays`).
 
@@ -178,12 +175,12 @@ def fit_dask_arrays(
         Predictors, chunked by rows (column chunks are merged).
     y : dask.array.Array of shape (n,)
         Outcome.
-    names, intercept, event, missing, method, cov_type, cluster, **options
-        As in :func:`logitfit.fit_arrays` (no Firth, no CR1).
+    names, intercept, event, missing, cluster
+        As in :func:`logitfit.fit_arrays` (no CR1).
     weights, offset, trials : dask.array.Array of shape (n,), optional
         Per-row extras (rechunked to the rows of ``X``).
-    progress : bool
-        Show Dask's progress bar for each pass.
+    settings : FitOptions
+        How to fit (checked by :func:`logitfit.fit_arrays`; no Firth, no CR1).
 
     Returns
     -------
@@ -192,7 +189,8 @@ def fit_dask_arrays(
     import dask.array as da
     from dask import delayed
 
-    _refuse(method, cov_type, cluster)
+    _refuse(settings, cluster)
+    progress = settings.progress
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
@@ -244,7 +242,7 @@ def fit_dask_arrays(
         build=ArrayBuilder(predictor_names, intercept, event_level, missing),
         source=(X, *(extras.get(r) for r in ("y", "weights", "offset", "trials"))),
     )
-    return _fit(design, method, cov_type, progress, options)
+    return _fit(design, settings)
 
 
 def _check_totals(design: DaskDesign) -> None:
@@ -265,14 +263,10 @@ def _check_totals(design: DaskDesign) -> None:
 
 def _fit(
     design: DaskDesign,
-    method: Method,
-    cov_type: str,
-    progress: bool,
-    options: dict[str, float | int | None],
+    settings: FitOptions,
 ) -> LogitResult:
     """Validate and total the partitions, then run the solver with one pass per evaluation."""
-    if method not in ("newton", "gradient_descent"):
-        raise ValueError(f"method must be 'newton' or 'gradient_descent', got {method!r}")
+    method, progress, options = settings.method, settings.progress, settings.solver
     sample_size = max(_SUBSAMPLE_ROWS, 50 * design.n_params)
     begin = _warm_start(design, sample_size, progress) if method == "newton" else None
     if begin is None:
@@ -301,6 +295,7 @@ def _fit(
     else:
         separation = None
     result = make_result(design, solution, lambda: _null_deviance(design, progress), separation)
+    cov_type = settings.cov_type
     return result if cov_type == "model" else result.with_covariance(cov_type)
 
 

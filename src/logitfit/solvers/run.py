@@ -68,7 +68,7 @@ def run_solver(
     method: str,
     begin: NDArray[np.float64],
     n_trials: float,
-    options: dict[str, float | int | None],
+    options: Mapping[str, float | int | None],
     first: Evaluation | None = None,
 ) -> SolverResult:
     """Run Newton or gradient descent on any objective (in memory, or a Dask pass per call).
