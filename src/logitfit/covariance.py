@@ -50,6 +50,7 @@ __all__ = [
     "COVARIANCE_KINDS",
     "Covariance",
     "CovarianceKind",
+    "covariance_for",
     "covariance_matrix",
     "make_covariance",
     "model_covariance",
@@ -178,6 +179,41 @@ def _weighted_design_factor(design: Design, coef: NDArray[np.float64]) -> Triang
         variance = design.weights[block] * design.trials[block] * mu * probabilities(-eta)
         factor = factor + TriangularFactor.of_rows(design.X[block] * np.sqrt(variance)[:, None])
     return factor
+
+
+def covariance_for(
+    result: LogitResult, cov_type: str, cluster: str | ArrayLike | pd.Series | None = None
+) -> Covariance:
+    """Check a covariance choice for a fitted model (see :meth:`LogitResult.with_covariance`).
+
+    Parameters
+    ----------
+    result : LogitResult
+    cov_type : {"model", "HC0", "HC1", "CR1"}
+    cluster : str, array-like of shape (n,) or pandas.Series, optional
+        Labels per fitted row, a Series aligned on the row labels, or a column name of the
+        DataFrame the model was fitted from.
+
+    Returns
+    -------
+    Covariance
+    """
+    if cov_type != "model" and "robust" in result.likelihood.unsupported:
+        raise DataError(result.likelihood.unsupported["robust"].format(cov_type=cov_type))
+    if cov_type == "CR1" or cluster is not None:
+        design = rows_in_memory(result.design, "cluster-robust covariance (CR1)")
+    if isinstance(cluster, str):
+        if result.data is None or cluster not in result.data.columns:
+            raise DataError(
+                f"cluster='{cluster}' names no column of the data this model was fitted "
+                "from"
+                + ("" if result.data is not None else " (it was fitted from arrays)")
+                + "; pass one cluster label per row instead."
+            )
+        cluster = result.data[cluster]
+    if isinstance(cluster, pd.Series):
+        cluster = cluster.reindex(design.row_labels)
+    return make_covariance(cov_type, cluster, result.design.n_rows)
 
 
 def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:

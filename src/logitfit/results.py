@@ -28,9 +28,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from logitfit import _validation as check
-from logitfit.covariance import Covariance, covariance_matrix, make_covariance
-from logitfit.design import Design, rows_in_memory
-from logitfit.exceptions import DataError
+from logitfit.covariance import Covariance, covariance_for, covariance_matrix
+from logitfit.design import Design
 from logitfit.likelihood import MAXIMUM_LIKELIHOOD, Likelihood
 from logitfit.model import (
     deviance_to_loglik,
@@ -142,23 +141,7 @@ class LogitResult:
         LogitResult
             Standard errors, z, p-values and intervals follow the new covariance.
         """
-        if cov_type != "model" and "robust" in self.likelihood.unsupported:
-            raise DataError(self.likelihood.unsupported["robust"].format(cov_type=cov_type))
-        if cov_type == "CR1" or cluster is not None:
-            design = rows_in_memory(self.design, "cluster-robust covariance (CR1)")
-        if isinstance(cluster, str):
-            if self.data is None or cluster not in self.data.columns:
-                raise DataError(
-                    f"cluster='{cluster}' names no column of the data this model was fitted "
-                    "from"
-                    + ("" if self.data is not None else " (it was fitted from arrays)")
-                    + "; pass one cluster label per row instead."
-                )
-            cluster = self.data[cluster]
-        if isinstance(cluster, pd.Series):
-            cluster = cluster.reindex(design.row_labels)
-        spec = make_covariance(cov_type, cluster, self.design.n_rows)
-        return replace(self, covariance=spec)
+        return replace(self, covariance=covariance_for(self, cov_type, cluster))
 
     @cached_property
     def firth_inference(self) -> pd.DataFrame | None:
