@@ -54,8 +54,10 @@ from logitfit.goodness import (
 )
 from logitfit.inference import firth_tests, marginal_effects, profile_conf_int, pseudo_r2
 from logitfit.io import read_table
+from logitfit.model import evaluate, mean_cost
 from logitfit.results import LogitResult
 from logitfit.separation import Separation, detect_separation
+from logitfit.summary import format_p_value
 from logitfit.term_tests import LRTest, lr_test, lr_tests_by_term, wald_tests_by_term
 
 __version__ = "0.1.0"
@@ -94,7 +96,9 @@ __all__ = [
     "design_from_arrays",
     "design_from_formula",
     "detect_separation",
+    "evaluate",
     "firth_intercept_corrected",
+    "format_p_value",
     "firth_tests",
     "fit",
     "fit_arrays",
@@ -105,6 +109,7 @@ __all__ = [
     "lr_test",
     "lr_tests_by_term",
     "marginal_effects",
+    "mean_cost",
     "penalized_loglik",
     "profile_conf_int",
     "pseudo_r2",
