@@ -115,7 +115,7 @@ def test_formula_fit_on_a_cluster_equals_the_in_memory_fit(client: object) -> No
     data = make_data()
     memory = logitfit.fit(FORMULA, data)
     lazy = logitfit.fit(FORMULA, dd.from_pandas(data, npartitions=5))
-    assert isinstance(lazy.design, logitfit.dask.design.DaskDesign)
+    assert isinstance(lazy.design, logitfit.backends.dask.design.DaskDesign)
     assert lazy.design.n_partitions == 5
     assert_same_fit(lazy, memory)
 
@@ -135,7 +135,7 @@ def test_local_scheduler_gives_the_same_fit() -> None:
 
 
 def test_one_dask_pass_per_newton_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
-    from logitfit.dask import passes
+    from logitfit.backends.dask import passes
 
     calls: list[str] = []
     evaluate = passes.evaluate

@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import logitfit
-from logitfit.deviance import bd0, saturated_loglik_rows, stirling_error
+from logitfit.likelihood.deviance import bd0, saturated_loglik_rows, stirling_error
 
 
 def _many_trials(trials: float, seed: int = 5, n: int = 40) -> tuple[np.ndarray, ...]:

@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 import logitfit
-from logitfit.goodness import Grouping
+from logitfit.diagnostics.goodness import Grouping
 from tests.conftest import PENGUIN_FORMULA, synthetic
 
 DATA = Path(__file__).resolve().parent / "data"

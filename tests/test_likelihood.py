@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 import logitfit
-from logitfit.likelihood import FIRTH, MAXIMUM_LIKELIHOOD
+from logitfit.likelihood.methods import FIRTH, MAXIMUM_LIKELIHOOD
 from tests.conftest import DATA
 
 

@@ -11,8 +11,16 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy.special import gammaln
 
-from logitfit import design_from_arrays, model
-from logitfit.model import BLOCK_BYTES, evaluate, loglik, mean_cost, row_blocks, weighted_gram
+from logitfit import design_from_arrays
+from logitfit.likelihood import logistic as model
+from logitfit.likelihood.logistic import (
+    BLOCK_BYTES,
+    evaluate,
+    loglik,
+    mean_cost,
+    row_blocks,
+    weighted_gram,
+)
 
 
 def small_design(seed: int = 0, n_rows: int = 40, trials: bool = False):
@@ -121,7 +129,7 @@ def test_blocked_sums_equal_whole_matrix_sums(n_rows: int, seed: int) -> None:
 def test_fast_log_expit_equals_scipy(values: list[float]) -> None:
     from scipy.special import expit, log_expit
 
-    from logitfit.model import log_expit_and_expit
+    from logitfit.likelihood.logistic import log_expit_and_expit
 
     eta = np.array(values + [0.0, -745.0, 745.0, -40.0, 40.0, 1e-300, -1e-300])
     log_mu, mu = log_expit_and_expit(eta)

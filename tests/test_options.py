@@ -7,8 +7,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 import logitfit
-from logitfit import threads
-from logitfit.options import FitOptions
+from logitfit.backends import threads
+from logitfit.fitting.options import FitOptions
 from tests.conftest import with_group
 
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import logitfit
-from logitfit import separation
-from logitfit.design_formula import design_from_formula
+from logitfit.design.formula import design_from_formula
+from logitfit.diagnostics import separation
 
 RARE_ROWS = [101, 20_007, 33_333, 59_998]
 

@@ -7,26 +7,34 @@ stack load only when used; statsmodels loads only for the cross-check.
 
 import importlib
 
-from logitfit.covariance import Covariance
-from logitfit.crosscheck import Crosscheck, crosscheck
-from logitfit.design import Design
-from logitfit.design_arrays import design_from_arrays
-from logitfit.design_formula import design_from_formula
-from logitfit.diagnostics import (
-    CovariatePatterns,
-    binned_residuals,
-    covariate_patterns,
-    influence,
-    variance_inflation,
-)
-from logitfit.discrimination import (
+from logitfit.design.arrays import design_from_arrays
+from logitfit.design.core import Design
+from logitfit.design.formula import design_from_formula
+from logitfit.design.io import read_table
+from logitfit.diagnostics.discrimination import (
     Auc,
     auc,
     classification_table,
     roc_curve,
     sensitivity_specificity,
 )
-from logitfit.entry import fit, fit_arrays
+from logitfit.diagnostics.goodness import (
+    Calibration,
+    HosmerLemeshow,
+    brier_score,
+    calibration,
+    hosmer_lemeshow,
+    le_cessie_van_houwelingen,
+    risk_groups,
+)
+from logitfit.diagnostics.influence import (
+    CovariatePatterns,
+    binned_residuals,
+    covariate_patterns,
+    influence,
+    variance_inflation,
+)
+from logitfit.diagnostics.separation import Separation, detect_separation
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -41,24 +49,16 @@ from logitfit.exceptions import (
     SeparationWarning,
     UnverifiedWarning,
 )
-from logitfit.firth import firth_intercept_corrected, penalized_loglik
-from logitfit.fitting import fit_design
-from logitfit.goodness import (
-    Calibration,
-    HosmerLemeshow,
-    brier_score,
-    calibration,
-    hosmer_lemeshow,
-    le_cessie_van_houwelingen,
-    risk_groups,
-)
-from logitfit.inference import firth_tests, marginal_effects, profile_conf_int, pseudo_r2
-from logitfit.io import read_table
-from logitfit.model import evaluate, mean_cost
-from logitfit.results import LogitResult
-from logitfit.separation import Separation, detect_separation
-from logitfit.summary import format_p_value
-from logitfit.term_tests import LRTest, lr_test, lr_tests_by_term, wald_tests_by_term
+from logitfit.fitting.core import fit_design
+from logitfit.fitting.entry import fit, fit_arrays
+from logitfit.inference.covariance import Covariance
+from logitfit.inference.crosscheck import Crosscheck, crosscheck
+from logitfit.inference.measures import firth_tests, marginal_effects, profile_conf_int, pseudo_r2
+from logitfit.inference.term_tests import LRTest, lr_test, lr_tests_by_term, wald_tests_by_term
+from logitfit.likelihood.firth import firth_intercept_corrected, penalized_loglik
+from logitfit.likelihood.logistic import evaluate, mean_cost
+from logitfit.results.result import LogitResult
+from logitfit.results.summary import format_p_value
 
 __version__ = "0.1.0"
 

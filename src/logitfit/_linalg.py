@@ -150,7 +150,7 @@ class TriangularFactor:
 
     ``R_a + R_b`` is the R factor of the stacked rows (the QR of ``[R_a; R_b]``), so partial
     factors of row blocks, threads or Dask partitions combine like the sums of
-    :func:`logitfit.design.sum_over_rows` (the tall-skinny QR of Demmel et al. 2012).
+    :func:`logitfit.design.core.sum_over_rows` (the tall-skinny QR of Demmel et al. 2012).
 
     Parameters
     ----------

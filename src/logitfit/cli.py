@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from logitfit.entry import fit
+from logitfit.design.io import read_dask_table, read_table, wants_dask
 from logitfit.exceptions import LogitfitError
-from logitfit.io import read_dask_table, read_table, wants_dask
-from logitfit.results import LogitResult
+from logitfit.fitting.entry import fit
+from logitfit.results.result import LogitResult
 
 __all__ = ["main"]
 

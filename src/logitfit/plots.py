@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from logitfit.diagnostics import binned_residuals, covariate_patterns, influence
-from logitfit.discrimination import auc, roc_curve
-from logitfit.goodness import calibration
+from logitfit.diagnostics.discrimination import auc, roc_curve
+from logitfit.diagnostics.goodness import calibration
+from logitfit.diagnostics.influence import binned_residuals, covariate_patterns, influence
 
 if TYPE_CHECKING:
-    from logitfit.results import LogitResult
+    from logitfit.results.result import LogitResult
 
 __all__ = [
     "plot_binned_residuals",
@@ -96,7 +96,7 @@ def plot_binned_residuals(result: LogitResult, bins: int | None = None) -> Figur
     ----------
     result : LogitResult
     bins : int, optional
-        Number of bins (see :func:`logitfit.diagnostics.binned_residuals`).
+        Number of bins (see :func:`logitfit.diagnostics.influence.binned_residuals`).
 
     Returns
     -------

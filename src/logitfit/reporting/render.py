@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from logitfit.design_formula import design_from_formula
-from logitfit.io import read_table
+from logitfit.design.formula import design_from_formula
+from logitfit.design.io import read_table
 from logitfit.reporting.convert import to_html, to_pdf
 from logitfit.reporting.execute import execute
 from logitfit.reporting.markdown import assemble

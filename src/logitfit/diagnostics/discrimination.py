@@ -1,0 +1,192 @@
+r"""Discrimination: ROC curve, AUC with DeLong's interval, and classification tables.
+
+Observations are Bernoulli trials: a row with :math:`y_i` events in :math:`m_i` trials and
+frequency weight :math:`w_i` adds :math:`w_i y_i` positives and :math:`w_i (m_i - y_i)`
+negatives at its fitted probability. An observation is classified as an event when its fitted
+probability is at least the cutoff (Stata's ``estat classification`` rule; statsmodels'
+``pred_table`` uses "greater than").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import stats
+
+from logitfit.design.core import rows_in_memory
+from logitfit.exceptions import DataError
+
+if TYPE_CHECKING:
+    from logitfit.results.result import LogitResult
+
+__all__ = ["Auc", "auc", "classification_table", "roc_curve", "sensitivity_specificity"]
+
+
+def _score_masses(
+    result: LogitResult,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Distinct fitted probabilities (ascending) with the positive and negative mass at each."""
+    design = rows_in_memory(result.design, "ROC curve, AUC and classification table")
+    mu = result.predict().to_numpy()
+    scores, inverse = np.unique(mu, return_inverse=True)
+    positives = np.bincount(inverse, design.weights * design.successes, len(scores))
+    negatives = np.bincount(
+        inverse, design.weights * (design.trials - design.successes), len(scores)
+    )
+    return scores, positives.astype(np.float64), negatives.astype(np.float64)
+
+
+def roc_curve(result: LogitResult) -> pd.DataFrame:
+    """Receiver operating characteristic curve of the fitted probabilities.
+
+    Parameters
+    ----------
+    result : LogitResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``threshold, false_positive_rate, true_positive_rate``, from (0, 0) at threshold
+        ``inf`` to (1, 1) at the smallest fitted probability; a point per distinct probability.
+    """
+    scores, positives, negatives = _score_masses(result)
+    # Classify as an event when mu >= threshold: sweep thresholds from the top down.
+    true_positive = np.cumsum(positives[::-1]) / positives.sum()
+    false_positive = np.cumsum(negatives[::-1]) / negatives.sum()
+    return pd.DataFrame(
+        {
+            "threshold": np.r_[np.inf, scores[::-1]],
+            "false_positive_rate": np.r_[0.0, false_positive],
+            "true_positive_rate": np.r_[0.0, true_positive],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Auc:
+    r"""Area under the ROC curve with DeLong's standard error.
+
+    Attributes
+    ----------
+    auc : float
+        :math:`P(\mu_+ > \mu_-) + \tfrac12 P(\mu_+ = \mu_-)`, the Mann-Whitney statistic.
+    std_error : float
+        DeLong, DeLong & Clarke-Pearson (1988), Biometrics 44(3):
+        :math:`\sqrt{S_{10} / n_+ + S_{01} / n_-}` from the structural components.
+    conf_low, conf_high : float
+        :math:`\mathrm{AUC} \pm z_{1-\alpha/2}\, \mathrm{se}`, truncated to [0, 1]
+        (the interval of R's ``pROC::ci.auc(method = "delong")``).
+    level : float
+    """
+
+    auc: float
+    std_error: float
+    conf_low: float
+    conf_high: float
+    level: float
+
+
+def _weighted_variance(values: NDArray[np.float64], mass: NDArray[np.float64]) -> float:
+    """Sample variance (denominator ``sum(mass) - 1``) of values counted ``mass`` times."""
+    total = mass.sum()
+    mean = float(mass @ values / total)
+    return float(mass @ (values - mean) ** 2 / (total - 1))
+
+
+def auc(result: LogitResult, level: float = 0.95) -> Auc:
+    """Area under the ROC curve with a DeLong confidence interval.
+
+    Parameters
+    ----------
+    result : LogitResult
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    Auc
+    """
+    scores, positives, negatives = _score_masses(result)
+    n_positive, n_negative = positives.sum(), negatives.sum()
+    if n_positive < 2 or n_negative < 2:
+        raise DataError("DeLong's interval needs at least two events and two non-events.")
+    negatives_below = np.cumsum(negatives) - negatives
+    positives_above = positives[::-1].cumsum()[::-1] - positives
+    # Structural components: for a positive at score s, the share of negatives it outranks
+    # (ties count one half); for a negative, the share of positives that outrank it.
+    v10 = (negatives_below + 0.5 * negatives) / n_negative
+    v01 = (positives_above + 0.5 * positives) / n_positive
+    area = float(positives @ v10 / n_positive)
+    variance = (
+        _weighted_variance(v10, positives) / n_positive
+        + _weighted_variance(v01, negatives) / n_negative
+    )
+    std_error = float(np.sqrt(variance))
+    half = float(stats.norm.ppf(0.5 + level / 2)) * std_error
+    return Auc(area, std_error, max(area - half, 0.0), min(area + half, 1.0), level)
+
+
+def classification_table(result: LogitResult, cutoff: float = 0.5) -> pd.Series:
+    """Classification at a cutoff: counts, sensitivity, specificity, PPV, NPV, accuracy.
+
+    Parameters
+    ----------
+    result : LogitResult
+    cutoff : float
+        An observation is predicted an event when its fitted probability is >= ``cutoff``.
+
+    Returns
+    -------
+    pandas.Series
+        ``true_positive, false_negative, false_positive, true_negative, sensitivity,
+        specificity, ppv, npv, accuracy`` (a ratio with an empty denominator is NaN).
+    """
+    if not 0.0 <= cutoff <= 1.0:
+        raise DataError(f"The cutoff must lie in [0, 1], got {cutoff}.")
+    return sensitivity_specificity(result, [cutoff]).iloc[0]
+
+
+def sensitivity_specificity(
+    result: LogitResult, cutoffs: Sequence[float] | NDArray[np.float64] | None = None
+) -> pd.DataFrame:
+    """Classification counts and rates across cutoffs.
+
+    Parameters
+    ----------
+    result : LogitResult
+    cutoffs : sequence of float, optional
+        Default: 0, 0.01, ..., 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cutoff, columns as :func:`classification_table`.
+    """
+    grid = np.linspace(0.0, 1.0, 101) if cutoffs is None else np.asarray(cutoffs, dtype=float)
+    scores, positives, negatives = _score_masses(result)
+    # Mass at scores >= cutoff: suffix sums over the ascending scores.
+    positive_at_or_above = np.r_[positives[::-1].cumsum()[::-1], 0.0]
+    negative_at_or_above = np.r_[negatives[::-1].cumsum()[::-1], 0.0]
+    first = np.searchsorted(scores, grid, side="left")
+    tp, fp = positive_at_or_above[first], negative_at_or_above[first]
+    fn, tn = positives.sum() - tp, negatives.sum() - fp
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.DataFrame(
+            {
+                "cutoff": grid,
+                "true_positive": tp,
+                "false_negative": fn,
+                "false_positive": fp,
+                "true_negative": tn,
+                "sensitivity": tp / (tp + fn),
+                "specificity": tn / (tn + fp),
+                "ppv": np.where(tp + fp > 0, tp / np.where(tp + fp > 0, tp + fp, 1), np.nan),
+                "npv": np.where(tn + fn > 0, tn / np.where(tn + fn > 0, tn + fn, 1), np.nan),
+                "accuracy": (tp + tn) / (tp + tn + fp + fn),
+            }
+        ).set_index("cutoff")
