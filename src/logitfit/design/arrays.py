@@ -15,12 +15,14 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from logitfit.design import checks as check
-from logitfit.design.core import Design, Missing, assemble
+from logitfit.design.core import Design, assemble
+from logitfit.design.roles import Missing, RowRoles, describe_row_roles
 from logitfit.likelihood.logistic import row_blocks
 
-__all__ = ["design_from_arrays"]
+__all__ = ["arrays_design", "design_from_arrays"]
 
 
+@describe_row_roles
 def design_from_arrays(
     X: ArrayLike,
     y: ArrayLike,
@@ -32,8 +34,6 @@ def design_from_arrays(
     trials: ArrayLike | None = None,
     event: object = None,
     missing: Missing = "raise",
-    whole_data: bool = True,
-    first_row: int = 0,
 ) -> Design:
     """Build a Design from a predictor matrix and an outcome vector.
 
@@ -47,12 +47,33 @@ def design_from_arrays(
         Predictor names; default the DataFrame's columns or ``x1 .. xk``.
     intercept : bool
         Add an intercept column named ``Intercept`` in front (default True).
-    weights, offset, trials : array-like of shape (n,), optional
-        Frequency weights, offset, and trials per row (events/trials data).
-    event : object, optional
-        The outcome level to model.
-    missing : {"raise", "drop"}
-        What to do with rows holding missing or infinite values.
+    {row_roles}
+
+    Returns
+    -------
+    Design
+    """
+    roles = RowRoles(weights, offset, trials, event, missing)
+    return arrays_design(X, y, names, intercept, roles)
+
+
+def arrays_design(
+    X: ArrayLike,
+    y: ArrayLike,
+    names: Sequence[str] | None,
+    intercept: bool,
+    roles: RowRoles,
+    whole_data: bool = True,
+    first_row: int = 0,
+) -> Design:
+    """Build a Design from arrays and the rows' roles (the work of :func:`design_from_arrays`).
+
+    Parameters
+    ----------
+    X, y, names, intercept
+        As :func:`design_from_arrays`.
+    roles : RowRoles
+        Per-row vectors (arrays, never column names), event and the missing-value rule.
     whole_data : bool
         False for one block of a larger dataset (a Dask chunk): the checks that need every row
         are left to the caller (see :func:`logitfit.design.formula.design_from_formula`).
@@ -64,6 +85,7 @@ def design_from_arrays(
     -------
     Design
     """
+    weights, offset, trials = roles.weights, roles.offset, roles.trials
     fast = _numeric_matrix(X, names, intercept)
     if fast is not None and _complete(y, weights, offset, trials):
         matrix, col_names = fast
@@ -85,7 +107,7 @@ def design_from_arrays(
             weights=None if weights is None else check.numeric_vector(weights, "weights"),
             offset=None if offset is None else check.numeric_vector(offset, "offset"),
             trials=None if trials is None else check.numeric_vector(trials, "trials"),
-            event=event,
+            event=roles.event,
             dropped=(),
             model_spec=None,
             formula=None,
@@ -106,7 +128,7 @@ def design_from_arrays(
     for role, array in arrays.items():
         check.same_length(array, n_rows, role)
     combined = frame.assign(**{"<outcome y>": outcome}, **{f"<{k}>": v for k, v in arrays.items()})
-    keep = check.complete_rows(combined, list(combined.columns), missing, whole_data)
+    keep = check.complete_rows(combined, list(combined.columns), roles.missing, whole_data)
     dropped: tuple[Any, ...] = ()
     if keep is not None:
         dropped = tuple(keep[~keep].index)
@@ -127,7 +149,7 @@ def design_from_arrays(
         weights=arrays.get("weights"),
         offset=arrays.get("offset"),
         trials=arrays.get("trials"),
-        event=event,
+        event=roles.event,
         dropped=dropped,
         model_spec=None,
         formula=None,

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -39,9 +39,6 @@ __all__ = [
     "sum_over_rows",
     "without_columns",
 ]
-
-Missing = Literal["raise", "drop"]
-Column = str | ArrayLike | None
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,11 +17,12 @@ from formulaic.errors import DataMismatchWarning, FormulaicError
 
 from logitfit.design import checks as check
 from logitfit.design.checks import mentioned_columns
-from logitfit.design.core import Column, Design, Missing, assemble
+from logitfit.design.core import Design, assemble
 from logitfit.design.plain import plain_columns, stack_columns
+from logitfit.design.roles import Column, Missing, RowRoles, describe_row_roles
 from logitfit.exceptions import DataError, FormulaError
 
-__all__ = ["design_from_formula", "parse_formula"]
+__all__ = ["design_from_formula", "formula_design", "parse_formula"]
 
 
 # Above this many rows, a formula of plain numeric columns skips formulaic's materialisation:
@@ -71,6 +72,7 @@ def parse_formula(formula: str) -> tuple[Any, Any, tuple[str, ...]]:
     return lhs, rhs, tuple(sorted(set(lhs.required_variables) | set(rhs.required_variables)))
 
 
+@describe_row_roles
 def design_from_formula(
     formula: str,
     data: pd.DataFrame,
@@ -80,8 +82,6 @@ def design_from_formula(
     trials: Column = None,
     event: object = None,
     missing: Missing = "raise",
-    model_spec: ModelSpec | None = None,
-    whole_data: bool = True,
 ) -> Design:
     """Build a Design from a Wilkinson formula and a DataFrame, with formulaic.
 
@@ -91,14 +91,35 @@ def design_from_formula(
         ``"outcome ~ terms"``; categorical terms as ``C(col)`` or string columns.
     data : pandas.DataFrame
         One row per observation.
-    weights, offset, trials : str or array-like of shape (n,), optional
-        Frequency weights, offset of the linear predictor, and number of trials per row
-        (events/trials data: the outcome then holds the number of events). A string names a
-        column of ``data``.
-    event : object, optional
-        The outcome level to model; default: 1/True, or the second of two sorted levels.
-    missing : {"raise", "drop"}
-        What to do with rows holding missing or infinite values in the columns the model uses.
+    {row_roles}
+
+    Returns
+    -------
+    Design
+    """
+    return formula_design(formula, data, RowRoles(weights, offset, trials, event, missing))
+
+
+def formula_design(
+    formula: str,
+    data: pd.DataFrame,
+    roles: RowRoles,
+    model_spec: ModelSpec | None = None,
+    whole_data: bool = True,
+) -> Design:
+    """Build a Design from a formula, a DataFrame and the rows' roles.
+
+    The work of :func:`design_from_formula`, which the Dask partitions call with a fixed
+    specification.
+
+    Parameters
+    ----------
+    formula : str
+        ``"outcome ~ terms"``.
+    data : pandas.DataFrame
+        One row per observation.
+    roles : RowRoles
+        Weights, offset, trials, event and the missing-value rule.
     model_spec : formulaic.ModelSpec, optional
         A right-hand side specification fixed in advance (categorical levels found over all the
         data); the Dask path applies one to every partition so that all get the same columns.
@@ -122,7 +143,7 @@ def design_from_formula(
     # Per-row values given as arrays join the frame under a bracketed name, so that the
     # missing-value check (and missing="drop") treats them like named columns and its message
     # names them ('<offset>' has 1 missing (row 7)).
-    given = {"weights": weights, "offset": offset, "trials": trials}
+    given = roles.per_row
     for role, value in given.items():
         if value is not None and not isinstance(value, str):
             array = np.asarray(value)
@@ -134,7 +155,7 @@ def design_from_formula(
     check.columns_exist([*used, *extra], data.columns, formula)
     data = check.numpy_backed(data, [*mentioned_columns(formula, data.columns), *extra])
 
-    keep = check.complete_rows(data, [*used, *extra], missing, whole_data)
+    keep = check.complete_rows(data, [*used, *extra], roles.missing, whole_data)
     if keep is not None:
         data = data.loc[keep]
     dropped = () if keep is None else tuple(keep[~keep].index)
@@ -186,7 +207,7 @@ def design_from_formula(
         weights=check.per_row_column(data, weights, "weights", n_rows),
         offset=check.per_row_column(data, offset, "offset", n_rows),
         trials=check.per_row_column(data, trials, "trials", n_rows),
-        event=event,
+        event=roles.event,
         dropped=dropped,
         model_spec=spec,
         formula=formula,

@@ -15,9 +15,9 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from logitfit.backends import dispatch as backends
-from logitfit.design.arrays import design_from_arrays
-from logitfit.design.core import Column, Missing
-from logitfit.design.formula import design_from_formula
+from logitfit.design.arrays import arrays_design
+from logitfit.design.formula import formula_design
+from logitfit.design.roles import Column, Missing, RowRoles, describe_row_roles
 from logitfit.exceptions import DataError, FormulaError
 from logitfit.fitting.core import Method, fit_checked
 from logitfit.fitting.options import FitOptions
@@ -26,6 +26,7 @@ from logitfit.results.result import LogitResult
 __all__ = ["fit", "fit_arrays"]
 
 
+@describe_row_roles
 def fit(
     formula: str,
     data: pd.DataFrame,
@@ -51,14 +52,7 @@ def fit(
     data : pandas.DataFrame or dask.dataframe.DataFrame
         One row per observation. A Dask DataFrame (e.g. ``dask.dataframe.read_parquet``) is fitted
         partition by partition without being collected (see :mod:`logitfit.dask`).
-    weights, offset, trials : str or array-like of shape (n,), optional
-        Frequency weights, an offset, and trials per row for events/trials data (the outcome
-        then counts events). A string names a column of ``data`` (the only form for Dask data).
-    event : object, optional
-        Outcome level to model (default 1/True, or the second of two sorted levels).
-    missing : {"raise", "drop"}
-        Rows with missing or infinite values in used columns raise an error (default) or are
-        dropped explicitly (their labels are kept on the result).
+    {row_roles}
     cluster : str or array-like of shape (n,), optional
         Cluster labels for ``cov_type="CR1"``: a column of ``data`` or one label per row of it.
     method, cov_type, progress, n_threads, **options
@@ -75,21 +69,10 @@ def fit(
     >>> logitfit.fit("GRADE ~ GPA + TUCE + PSI", data).coef  # doctest: +SKIP
     """
     settings = FitOptions.checked(method, options, cov_type, n_threads, progress)
+    roles = RowRoles(weights, offset, trials, event, missing)
     if backends.is_dask_collection(data):
-        return backends.dask_fit().fit_dask_frame(
-            formula,
-            data,
-            weights=weights,
-            offset=offset,
-            trials=trials,
-            event=event,
-            missing=missing,
-            cluster=cluster,
-            settings=settings,
-        )
-    design = design_from_formula(
-        formula, data, weights=weights, offset=offset, trials=trials, event=event, missing=missing
-    )
+        return backends.dask_fit().fit_dask_frame(formula, data, roles, cluster, settings)
+    design = formula_design(formula, data, roles)
     result = dataclasses.replace(fit_checked(design, settings), data=data)
     if isinstance(cluster, str):
         if cluster not in data.columns:
@@ -114,6 +97,7 @@ def _with_covariance(
     return result.with_covariance(cov_type, cluster)
 
 
+@describe_row_roles
 def fit_arrays(
     X: ArrayLike,
     y: ArrayLike,
@@ -145,12 +129,7 @@ def fit_arrays(
         Predictor names.
     intercept : bool
         Add an intercept (default True).
-    weights, offset, trials : array-like of shape (n,), optional
-        Frequency weights, offset, trials per row.
-    event : object, optional
-        Outcome level to model.
-    missing : {"raise", "drop"}
-        As in :func:`fit`.
+    {row_roles}
     cluster : array-like of shape (n,), optional
         Cluster labels for ``cov_type="CR1"``, one per row of ``X``.
     method, cov_type, progress, n_threads, **options
@@ -161,31 +140,10 @@ def fit_arrays(
     LogitResult
     """
     settings = FitOptions.checked(method, options, cov_type, n_threads, progress)
+    roles = RowRoles(weights, offset, trials, event, missing)
     if backends.is_dask_collection(X):
-        return backends.dask_fit().fit_dask_arrays(
-            X,
-            y,
-            names=names,
-            intercept=intercept,
-            weights=weights,
-            offset=offset,
-            trials=trials,
-            event=event,
-            missing=missing,
-            cluster=cluster,
-            settings=settings,
-        )
-    design = design_from_arrays(
-        X,
-        y,
-        names=names,
-        intercept=intercept,
-        weights=weights,
-        offset=offset,
-        trials=trials,
-        event=event,
-        missing=missing,
-    )
+        return backends.dask_fit().fit_dask_arrays(X, y, names, intercept, roles, cluster, settings)
+    design = arrays_design(X, y, names, intercept, roles)
     result = fit_checked(design, settings)
     index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(np.shape(X)[0])
     return _with_covariance(result, cov_type, cluster, index)

@@ -23,9 +23,10 @@ from formulaic import ModelSpec
 from numpy.typing import NDArray
 
 from logitfit.backends.dask.partitions import row_sums
-from logitfit.design.arrays import design_from_arrays
-from logitfit.design.core import Design, Missing
-from logitfit.design.formula import design_from_formula
+from logitfit.design.arrays import arrays_design
+from logitfit.design.core import Design
+from logitfit.design.formula import formula_design
+from logitfit.design.roles import RowRoles
 from logitfit.exceptions import ScaleError
 
 __all__ = [
@@ -48,21 +49,14 @@ class FrameBuilder:
         The formula as given.
     model_spec : formulaic.ModelSpec
         Right-hand side specification with the categorical levels of the whole data.
-    weights, offset, trials : str or None
-        Column names of the per-row extras.
-    event : object
-        The modelled level, resolved on the whole data (None: 0/1, boolean or events/trials).
-    missing : {"raise", "drop"}
-        As in :func:`logitfit.fit`.
+    roles : RowRoles
+        Weights, offset and trials as column names; the modelled level, resolved on the whole
+        data (None: 0/1, boolean or events/trials); the missing-value rule.
     """
 
     formula: str
     model_spec: ModelSpec
-    weights: str | None
-    offset: str | None
-    trials: str | None
-    event: object
-    missing: Missing
+    roles: RowRoles
 
     def n_rows(self, part: Any) -> int:
         """Return the number of rows of a computed partition."""
@@ -75,17 +69,7 @@ class FrameBuilder:
 
     def __call__(self, part: Any) -> Design:
         """Return the Design of one computed partition (a pandas DataFrame)."""
-        return design_from_formula(
-            self.formula,
-            part,
-            weights=self.weights,
-            offset=self.offset,
-            trials=self.trials,
-            event=self.event,
-            missing=self.missing,
-            model_spec=self.model_spec,
-            whole_data=False,
-        )
+        return formula_design(self.formula, part, self.roles, self.model_spec, whole_data=False)
 
 
 @dataclass(frozen=True)
@@ -98,16 +82,14 @@ class ArrayBuilder:
         Predictor names (without the intercept).
     intercept : bool
         Whether an intercept column is added.
-    event : object
-        The modelled level, resolved on the whole outcome.
-    missing : {"raise", "drop"}
-        As in :func:`logitfit.fit_arrays`.
+    roles : RowRoles
+        The modelled level, resolved on the whole outcome, and the missing-value rule (the
+        per-row vectors come with each chunk).
     """
 
     names: tuple[str, ...]
     intercept: bool
-    event: object
-    missing: Missing
+    roles: RowRoles
 
     def n_rows(self, part: Any) -> int:
         """Return the number of rows of a computed chunk."""
@@ -123,19 +105,8 @@ class ArrayBuilder:
     def __call__(self, part: Any) -> Design:
         """Return the Design of one computed chunk."""
         first_row, X, y, weights, offset, trials = part
-        return design_from_arrays(
-            X,
-            y,
-            names=self.names,
-            intercept=self.intercept,
-            weights=weights,
-            offset=offset,
-            trials=trials,
-            event=self.event,
-            missing=self.missing,
-            whole_data=False,
-            first_row=first_row,
-        )
+        roles = self.roles.with_per_row(weights=weights, offset=offset, trials=trials)
+        return arrays_design(X, y, self.names, self.intercept, roles, False, first_row)
 
 
 PartBuilder = FrameBuilder | ArrayBuilder

@@ -40,7 +40,8 @@ from logitfit.backends.dask.design import (
 from logitfit.backends.dask.scheduler import compute
 from logitfit.backends.dask.spec import plan_frame, resolve_event
 from logitfit.design import checks as check
-from logitfit.design.core import Design, Missing, sum_over_rows
+from logitfit.design.core import Design, sum_over_rows
+from logitfit.design.roles import RowRoles
 from logitfit.diagnostics.separation import (
     Separation,
     confirmed_separation,
@@ -98,12 +99,7 @@ def _refuse(settings: FitOptions, cluster: object) -> None:
 def fit_dask_frame(
     formula: str,
     data: Any,
-    *,
-    weights: object = None,
-    offset: object = None,
-    trials: object = None,
-    event: object = None,
-    missing: Missing = "raise",
+    roles: RowRoles,
     cluster: object = None,
     settings: FitOptions = _DEFAULT_SETTINGS,
 ) -> LogitResult:
@@ -115,9 +111,9 @@ def fit_dask_frame(
         ``"outcome ~ terms"``.
     data : dask.dataframe.DataFrame
         The data, in partitions; never collected.
-    weights, offset, trials : str, optional
-        Column names.
-    event, missing, cluster
+    roles : RowRoles
+        Weights, offset and trials as column names, event, missing-value rule.
+    cluster
         As in :func:`logitfit.fit` (no CR1).
     settings : FitOptions
         How to fit (checked by :func:`logitfit.fit`; no Firth, no CR1).
@@ -129,16 +125,7 @@ def fit_dask_frame(
     """
     _refuse(settings, cluster)
     progress = settings.progress
-    plan, projected = plan_frame(
-        formula,
-        data,
-        weights=weights,
-        offset=offset,
-        trials=trials,
-        event=event,
-        missing=missing,
-        progress=progress,
-    )
+    plan, projected = plan_frame(formula, data, roles, progress)
     design = DaskDesign(
         names=plan.names,
         response=plan.response,
@@ -158,14 +145,9 @@ def fit_dask_frame(
 def fit_dask_arrays(
     X: Any,
     y: Any,
-    *,
-    names: Sequence[str] | None = None,
-    intercept: bool = True,
-    weights: Any = None,
-    offset: Any = None,
-    trials: Any = None,
-    event: object = None,
-    missing: Missing = "raise",
+    names: Sequence[str] | None,
+    intercept: bool,
+    roles: RowRoles,
     cluster: ArrayLike | None = None,
     settings: FitOptions = _DEFAULT_SETTINGS,
 ) -> LogitResult:
@@ -177,10 +159,11 @@ def fit_dask_arrays(
         Predictors, chunked by rows (column chunks are merged).
     y : dask.array.Array of shape (n,)
         Outcome.
-    names, intercept, event, missing, cluster
+    names, intercept, cluster
         As in :func:`logitfit.fit_arrays` (no CR1).
-    weights, offset, trials : dask.array.Array of shape (n,), optional
-        Per-row extras (rechunked to the rows of ``X``).
+    roles : RowRoles
+        Weights, offset and trials as Dask arrays of shape (n,) (rechunked to the rows of
+        ``X``), event, missing-value rule.
     settings : FitOptions
         How to fit (checked by :func:`logitfit.fit_arrays`; no Firth, no CR1).
 
@@ -206,7 +189,8 @@ def fit_dask_arrays(
         tuple(names) if names is not None else tuple(f"x{j + 1}" for j in range(n_cols))
     )
     extras: dict[str, Any] = {}
-    for role, vector in (("y", y), ("weights", weights), ("offset", offset), ("trials", trials)):
+    event, trials = roles.event, roles.trials
+    for role, vector in {"y": y, **roles.per_row}.items():
         if vector is None:
             continue
         vector = vector if isinstance(vector, da.Array) else da.from_array(np.asarray(vector))
@@ -241,7 +225,9 @@ def fit_dask_arrays(
         term_columns=tuple((name, (name,)) for name in all_names),
         totals=PartSummary(),
         parts=parts,
-        build=ArrayBuilder(predictor_names, intercept, event_level, missing),
+        build=ArrayBuilder(
+            predictor_names, intercept, RowRoles(event=event_level, missing=roles.missing)
+        ),
         source=(X, *(extras.get(r) for r in ("y", "weights", "offset", "trials"))),
     )
     return _fit(design, settings)
@@ -257,7 +243,7 @@ def _check_totals(design: DaskDesign) -> None:
             f"Only {totals.n_positive} rows for {design.n_params} coefficients: a model needs at "
             "least as many rows as parameters. Use fewer predictors or more data."
         )
-    event = design.build.event
+    event = design.build.roles.event
     if event is not None and totals.n_events == 0:
         raise OutcomeError(f"The event {event!r} never occurs in '{design.response}'.")
     check.outcome_varies(design)

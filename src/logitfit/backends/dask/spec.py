@@ -23,8 +23,8 @@ from formulaic.errors import FormulaicError
 from logitfit.backends.dask.design import FrameBuilder
 from logitfit.backends.dask.scheduler import compute, tree_reduce
 from logitfit.design import checks as check
-from logitfit.design.core import Missing
 from logitfit.design.formula import parse_formula
+from logitfit.design.roles import RowRoles
 from logitfit.exceptions import DataError, FormulaError, OutcomeError
 
 __all__ = ["FramePlan", "plan_frame", "resolve_event"]
@@ -176,12 +176,7 @@ def _known_categories(data: Any, names: Sequence[str]) -> dict[str, Any]:
 def plan_frame(
     formula: str,
     data: Any,
-    *,
-    weights: object,
-    offset: object,
-    trials: object,
-    event: object,
-    missing: Missing,
+    roles: RowRoles,
     progress: bool = False,
 ) -> tuple[FramePlan, Any]:
     """Check the formula against a Dask DataFrame and fix its specification over all the data.
@@ -192,12 +187,9 @@ def plan_frame(
         ``"outcome ~ terms"``.
     data : dask.dataframe.DataFrame
         The data, in partitions.
-    weights, offset, trials : str or None
-        Column names (per-row arrays cannot be aligned with partitions).
-    event : object
-        The outcome level to model, if given.
-    missing : {"raise", "drop"}
-        As in :func:`logitfit.fit`.
+    roles : RowRoles
+        Weights, offset and trials as column names (per-row arrays cannot be aligned with
+        partitions), the event if given, and the missing-value rule.
     progress : bool
         Show Dask's progress bar during the pass over the data.
 
@@ -209,7 +201,7 @@ def plan_frame(
     """
     from dask import delayed
 
-    for role, value in (("weights", weights), ("offset", offset), ("trials", trials)):
+    for role, value in roles.per_row.items():
         if value is not None and not isinstance(value, str):
             raise DataError(
                 f"With Dask data, give {role}= as the name of a column of the data "
@@ -217,7 +209,8 @@ def plan_frame(
                 "partitions."
             )
     lhs, rhs, used = parse_formula(formula)
-    extra = [v for v in (weights, offset, trials) if isinstance(v, str)]
+    event, trials = roles.event, roles.trials
+    extra = [v for v in roles.per_row.values() if isinstance(v, str)]
     check.columns_exist([*used, *extra], data.columns, formula)
     # formulaic 1.2 leaves the arguments of stateful transforms (center(x)) out of
     # required_variables, so also keep every column whose name appears in the formula.
@@ -258,7 +251,7 @@ def plan_frame(
     if wanted:
         parts = [
             delayed(_distinct_part, pure=True)(part, wanted)
-            for part in data[columns if missing == "drop" else wanted].to_delayed()
+            for part in data[columns if roles.missing == "drop" else wanted].to_delayed()
         ]
         distinct = compute(tree_reduce(parts, _merge_distinct), progress)
     event_level, event_text = resolve_event(
@@ -276,13 +269,7 @@ def plan_frame(
         raise FormulaError(f"Cannot build the design matrix from {formula!r}: {error}") from error
     names = tuple(str(c) for c in spec.column_names)
     builder = FrameBuilder(
-        formula=formula,
-        model_spec=spec,
-        weights=weights if isinstance(weights, str) else None,
-        offset=offset if isinstance(offset, str) else None,
-        trials=trials if isinstance(trials, str) else None,
-        event=event_level,
-        missing=missing,
+        formula=formula, model_spec=spec, roles=roles.with_per_row(event=event_level)
     )
     plan = FramePlan(
         builder=builder,
