@@ -54,7 +54,7 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, result in fits().items():
-            table = result.crosscheck().table
+            table = logitfit.crosscheck(result).table
             table["kind"] = table["quantity"].str.replace(r"\[.*\]$", "", regex=True)
             rows.append(table.groupby("kind")["rel_diff"].max().rename(name))
     summary = pd.concat(rows, axis=1)

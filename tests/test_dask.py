@@ -41,7 +41,7 @@ FORMULA = "y ~ x1 + x2 + C(group) + x1:x2"
 
 SCALARS = (
     "deviance", "null_deviance", "loglik", "loglik_null", "aic", "bic", "lr_stat", "lr_pvalue",
-    "pseudo_r2", "n_obs", "df_resid", "df_null", "n_params", "lr_df",
+    "mcfadden_r2", "n_obs", "df_resid", "df_null", "n_params", "lr_df",
 )  # fmt: skip
 
 
@@ -313,18 +313,20 @@ def test_sums_over_rows_scale_and_row_hungry_tools_say_they_cannot() -> None:
     lazy = logitfit.fit(FORMULA, dd.from_pandas(data, npartitions=3), weights="w")
     memory = logitfit.fit(FORMULA, data, weights="w")
     assert_allclose(
-        logitfit.wald_tests_by_term(lazy)["wald_stat"],
-        logitfit.wald_tests_by_term(memory)["wald_stat"],
+        logitfit.wald_tests_by_term(lazy).table["wald_stat"],
+        logitfit.wald_tests_by_term(memory).table["wald_stat"],
         rtol=RTOL,
     )
     # Average marginal effects, pseudo-R2 (with Tjur's) and the Brier score are sums over rows:
     # one pass each.
     assert_allclose(
-        logitfit.marginal_effects(lazy).to_numpy(),
-        logitfit.marginal_effects(memory).to_numpy(),
+        logitfit.marginal_effects(lazy).to_frame().to_numpy(),
+        logitfit.marginal_effects(memory).to_frame().to_numpy(),
         rtol=RTOL,
     )
-    assert_allclose(logitfit.pseudo_r2(lazy), logitfit.pseudo_r2(memory), rtol=RTOL)
+    assert_allclose(
+        logitfit.pseudo_r2(lazy).to_frame(), logitfit.pseudo_r2(memory).to_frame(), rtol=RTOL
+    )
     assert_allclose(logitfit.brier_score(lazy), logitfit.brier_score(memory), rtol=RTOL)
     for tool, name in (
         (logitfit.hosmer_lemeshow, "Hosmer-Lemeshow"),

@@ -55,7 +55,7 @@ def test_classification_table_matches_statsmodels_pred_table(result: logitfit.Lo
     assert not np.any(mu == cutoff)  # statsmodels uses >, logitfit >=: equal away from ties
     reference = sm.Logit(result.design.successes, result.design.X).fit(disp=0)
     (tn, fp), (fn, tp) = reference.pred_table(threshold=cutoff)
-    table = logitfit.classification_table(result, cutoff)
+    table = logitfit.classification_table(result, cutoff).to_frame().iloc[0]
     assert_allclose(table[["true_positive", "false_negative", "false_positive", "true_negative"]],
                     [tp, fn, fp, tn])  # fmt: skip
     assert_allclose(table["sensitivity"], tp / (tp + fn))
@@ -70,7 +70,7 @@ def test_cutoff_at_a_fitted_probability_counts_it_as_an_event(
 ) -> None:
     mu = result.predict().to_numpy()
     cutoff = float(np.sort(mu)[200])
-    table = logitfit.classification_table(result, cutoff)
+    table = logitfit.classification_table(result, cutoff).to_frame().iloc[0]
     assert table["true_positive"] + table["false_positive"] == np.sum(mu >= cutoff)
 
 

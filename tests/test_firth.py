@@ -89,7 +89,7 @@ def test_penalised_likelihood_ratio_test_by_constrained_maximisation(
 ) -> None:
     X, y = endometrial_fit.design.X, endometrial_fit.design.successes
     top = explicit_penalized_loglik(endometrial_fit.coef.to_numpy(), X, y)
-    tests = endometrial_fit.firth_inference
+    tests = logitfit.firth_tests(endometrial_fit).table
     assert tests is not None
     for j, name in enumerate(endometrial_fit.names):
         free = [k for k in range(4) if k != j]

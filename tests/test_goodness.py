@@ -65,7 +65,7 @@ def test_le_cessie_van_houwelingen_by_weighted_least_squares(result: logitfit.Lo
     wls = sm.WLS(1 - 2 * mu, result.design.X, weights=variance).fit()
     std_error = np.sqrt(np.sum(variance * wls.resid**2))
     z = (np.sum((y - mu) ** 2) - variance.sum()) / std_error
-    test = logitfit.le_cessie_van_houwelingen(result)
+    test = logitfit.le_cessie_van_houwelingen(result).to_frame().iloc[0]
     assert_allclose(test["z"], z, rtol=1e-10)
     assert_allclose(test["p_value"], 2 * stats.norm.sf(abs(z)), rtol=1e-10)
 

@@ -78,7 +78,7 @@ def test_profile_bound_is_infinite_under_separation() -> None:
 def test_lr_tests_by_term_equal_statsmodels_refits(
     result: logitfit.LogitResult, grouped: pd.DataFrame
 ) -> None:
-    table = logitfit.lr_tests_by_term(result).set_index("term")
+    table = logitfit.lr_tests_by_term(result).table.set_index("term")
     assert list(table.index) == ["x1", "x2", "C(group)"]
     assert table.loc["C(group)", "df"] == 3
     full = sm.Logit(result.design.successes, result.design.X).fit(disp=0, tol=1e-12)
@@ -93,7 +93,7 @@ def test_lr_tests_by_term_equal_statsmodels_refits(
 
 
 def test_wald_tests_by_term_equal_statsmodels(result: logitfit.LogitResult) -> None:
-    table = logitfit.wald_tests_by_term(result).set_index("term")
+    table = logitfit.wald_tests_by_term(result).table.set_index("term")
     reference = sm.Logit(result.design.successes, result.design.X).fit(disp=0, tol=1e-12)
     for term, columns in (("x1", [1]), ("C(group)", [3, 4, 5])):
         restriction = np.eye(result.n_params)[columns]
@@ -103,7 +103,7 @@ def test_wald_tests_by_term_equal_statsmodels(result: logitfit.LogitResult) -> N
     # One-column terms: the Wald chi-square is z squared.
     assert_allclose(table.loc["x2", "wald_stat"], result.z["x2"] ** 2, rtol=1e-12)
     # The robust covariance carries over.
-    robust = logitfit.wald_tests_by_term(result.with_covariance("HC0")).set_index("term")
+    robust = logitfit.wald_tests_by_term(result.with_covariance("HC0")).table.set_index("term")
     assert_allclose(robust.loc["x1", "wald_stat"], result.with_covariance("HC0").z["x1"] ** 2)
 
 
@@ -126,7 +126,7 @@ def test_nested_lr_test(grouped: pd.DataFrame) -> None:
 
 def test_pseudo_r2_measures(penguins: pd.DataFrame) -> None:
     fitted = logitfit.fit(PENGUIN_FORMULA, penguins, missing="drop")
-    measures = logitfit.pseudo_r2(fitted)
+    measures = logitfit.pseudo_r2(fitted).to_frame().iloc[0]
     glm = sm.GLM(fitted.design.successes, fitted.design.X, family=sm.families.Binomial()).fit(
         method="newton", tol=1e-12
     )
@@ -140,7 +140,7 @@ def test_pseudo_r2_measures(penguins: pd.DataFrame) -> None:
 
 
 def test_average_marginal_effects_match_statsmodels(result: logitfit.LogitResult) -> None:
-    effects = logitfit.marginal_effects(result)
+    effects = logitfit.marginal_effects(result).table
     reference = sm.Logit(result.design.successes, result.design.X).fit(disp=0, tol=1e-12)
     frame = reference.get_margeff(at="overall", method="dydx").summary_frame()
     assert_allclose(effects["ame"], frame["dy/dx"], rtol=RTOL)
@@ -149,7 +149,7 @@ def test_average_marginal_effects_match_statsmodels(result: logitfit.LogitResult
     reference_hc0 = sm.Logit(result.design.successes, result.design.X).fit(
         disp=0, tol=1e-12, cov_type="HC0"
     )
-    robust = logitfit.marginal_effects(result.with_covariance("HC0"))
+    robust = logitfit.marginal_effects(result.with_covariance("HC0")).table
     expected = reference_hc0.get_margeff(at="overall").summary_frame()["Std. Err."]
     assert_allclose(robust["std_error"], expected, rtol=RTOL)
 
@@ -172,7 +172,7 @@ def test_predicted_probability_intervals_match_statsmodels(result: logitfit.Logi
 def test_lr_tests_by_term_on_badly_scaled_predictors(penguins: pd.DataFrame) -> None:
     """Grams and millimetres side by side: each reduced model is refitted from a neutral start."""
     fitted = logitfit.fit(PENGUIN_FORMULA, penguins, missing="drop")
-    table = logitfit.lr_tests_by_term(fitted).set_index("term")
+    table = logitfit.lr_tests_by_term(fitted).table.set_index("term")
     X, y = fitted.design.X, fitted.design.successes
     full = sm.Logit(y, X).fit(disp=0, method="newton", tol=1e-12)
     for term, drop in (("bill_length_mm", [1]), ("body_mass_g", [4]), ("C(species)", [5, 6])):

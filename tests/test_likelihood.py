@@ -21,7 +21,7 @@ def test_each_result_carries_its_likelihood(spector: pd.DataFrame) -> None:
     fitted = logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector, method="firth")
     assert fitted.likelihood is FIRTH
     with pytest.raises(logitfit.DataError, match="no statsmodels counterpart"):
-        fitted.crosscheck()
+        logitfit.crosscheck(fitted)
 
 
 def test_ml_refit_holding_two_coefficients_equals_statsmodels_with_an_offset(

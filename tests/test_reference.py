@@ -51,7 +51,7 @@ def assert_matches_logit(result: logitfit.LogitResult, reference, rtol: float = 
     assert_allclose(
         result.lr_pvalue, reference.llr_pvalue, rtol=rtol * max(1.0, result.lr_stat / 2)
     )
-    assert_allclose(result.pseudo_r2, reference.prsquared, rtol=rtol)
+    assert_allclose(result.mcfadden_r2, reference.prsquared, rtol=rtol)
     assert result.df_resid == reference.df_resid
     assert result.lr_df == reference.df_model
     assert result.converged
@@ -77,7 +77,7 @@ def assert_matches_glm(result: logitfit.LogitResult, reference, rtol: float = RT
     assert_allclose(result.null_deviance, reference.null_deviance, rtol=rtol)
     assert_allclose(result.aic, reference.aic, rtol=rtol)
     assert_allclose(result.bic, reference.bic_llf, rtol=rtol)
-    assert_allclose(result.pseudo_r2, reference.pseudo_rsquared(kind="mcf"), rtol=rtol)
+    assert_allclose(result.mcfadden_r2, reference.pseudo_rsquared(kind="mcf"), rtol=rtol)
     assert_allclose(result.df_resid, reference.df_resid, rtol=0)
 
 
@@ -109,7 +109,7 @@ def test_spector_matches_published_stata_values(spector: pd.DataFrame) -> None:
     assert_allclose(result.lr_stat, 15.4041924625676, rtol=5e-7)
     # The p-value magnifies the 1.3e-7 gap in the statistic about fivefold at this point.
     assert_allclose(result.lr_pvalue, 0.00150187761112892, rtol=1e-6)
-    assert_allclose(result.pseudo_r2, 0.374038332124624, rtol=5e-7)
+    assert_allclose(result.mcfadden_r2, 0.374038332124624, rtol=5e-7)
     assert_allclose(result.aic, 33.779266930667, rtol=5e-7)
     assert_allclose(result.bic, 39.642210541866, rtol=5e-7)
 
@@ -216,12 +216,12 @@ def test_events_trials_equal_the_expanded_binary_fit() -> None:
 
 
 def test_crosscheck_feature_reports_agreement(spector: pd.DataFrame) -> None:
-    report = logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector).crosscheck()
+    report = logitfit.crosscheck(logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector))
     assert report.reference == "statsmodels Logit"
     assert report.all_within
     assert {"coef[GPA]", "std_error[PSI]", "bic", "null_deviance"} <= set(report.table["quantity"])
     assert report.table["rel_diff"].max() < 1e-10
-    weighted = logitfit.fit("GRADE ~ GPA", spector, weights=np.full(32, 2.0)).crosscheck()
+    weighted = logitfit.crosscheck(logitfit.fit("GRADE ~ GPA", spector, weights=np.full(32, 2.0)))
     assert weighted.reference == "statsmodels GLM(Binomial)"
     assert weighted.all_within
 
@@ -230,6 +230,6 @@ def test_crosscheck_flags_a_disagreement(spector: pd.DataFrame) -> None:
     """The check can fail: a fit stopped after one Newton step disagrees with statsmodels."""
     with pytest.warns(logitfit.ConvergenceWarning):
         rough = logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector, max_iter=1)
-    report = rough.crosscheck()
+    report = logitfit.crosscheck(rough)
     assert not report.all_within
     assert "SOME QUANTITIES DISAGREE" in str(report)

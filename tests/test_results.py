@@ -50,7 +50,7 @@ def test_model_without_intercept_uses_the_offset_only_null() -> None:
     reference = sm.Logit(y, x[:, None]).fit(method="newton", tol=1e-12, disp=0)
     assert_allclose(result.coef, reference.params, rtol=1e-8)
     assert_allclose(result.std_errors, reference.bse, rtol=1e-8)
-    report = result.crosscheck()
+    report = logitfit.crosscheck(result)
     assert report.all_within and "Null-model quantities are left out" in str(report)
 
 

@@ -109,9 +109,9 @@ def test_firth_fits_use_the_penalised_likelihood(endometrial: pd.DataFrame) -> N
     }
     for term, bounds in logistf_ci.items():
         assert_allclose(table.loc[term, ["profile_low", "profile_high"]], bounds, rtol=1e-5)
-    terms = logitfit.lr_tests_by_term(fitted).set_index("term")
+    terms = logitfit.lr_tests_by_term(fitted).table.set_index("term")
     assert terms["converged"].all()
-    tests = fitted.firth_inference
+    tests = logitfit.firth_tests(fitted).table
     assert tests is not None
     for term in ("NV", "PI", "EH"):  # one-column terms: the per-coefficient PLR tests
         assert_allclose(terms.loc[term, "lr_stat"], tests.loc[term, "chi2"], rtol=1e-12)
@@ -151,16 +151,17 @@ def test_firth_honours_max_iter(endometrial: pd.DataFrame) -> None:
 def test_lr_tests_respect_marginality_as_r_drop1_and_car_type2() -> None:
     birthwt = pd.read_csv(HERE / "birthwt.csv")
     fitted = logitfit.fit("low ~ age * smoke + lwt + C(race)", birthwt)
-    drop1 = logitfit.lr_tests_by_term(fitted).set_index("term")
+    drop1_tests = logitfit.lr_tests_by_term(fitted)
+    drop1 = drop1_tests.table.set_index("term")
     # R lists lwt, factor(race), age:smoke only: age and smoke are in age:smoke.
     assert list(drop1.index) == ["lwt", "C(race)", "age:smoke"]
-    assert "age (in age:smoke)" in drop1.attrs["note"]
+    assert "age (in age:smoke)" in drop1_tests.note
     reference = r_reference.BIRTHWT_INTERACTION_DROP1
     for ours, theirs in (("lwt", "lwt"), ("C(race)", "factor(race)"), ("age:smoke", "age:smoke")):
         assert_allclose(drop1.loc[ours, "lr_stat"], reference[theirs]["LRT"], rtol=1e-7)
         assert_allclose(drop1.loc[ours, "aic"], reference[theirs]["AIC"], rtol=1e-9)
         assert_allclose(drop1.loc[ours, "p_value"], reference[theirs]["Pr(>Chi)"], rtol=1e-6)
-    type2 = logitfit.lr_tests_by_term(fitted, kind="type2").set_index("term")
+    type2 = logitfit.lr_tests_by_term(fitted, kind="type2").table.set_index("term")
     anova = r_reference.BIRTHWT_INTERACTION_ANOVA_II
     names = {"age": "age", "smoke": "smoke", "lwt": "lwt", "C(race)": "factor(race)"}
     names["age:smoke"] = "age:smoke"
@@ -185,7 +186,7 @@ def one_newton_step(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unconverged_term_refit_is_nan_with_a_warning(spector: pd.DataFrame) -> None:
     result = logitfit.fit("GRADE ~ GPA + TUCE + PSI", spector)
     with pytest.warns(logitfit.UnverifiedWarning, match="likelihood-ratio test of 'GPA'"):
-        table = logitfit.lr_tests_by_term(result)
+        table = logitfit.lr_tests_by_term(result).table
     assert table["lr_stat"].isna().all() and not table["converged"].any()
 
 

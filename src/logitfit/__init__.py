@@ -13,6 +13,7 @@ from logitfit.design.formula import design_from_formula
 from logitfit.design.io import read_table
 from logitfit.diagnostics.discrimination import (
     Auc,
+    Classification,
     auc,
     classification_table,
     roc_curve,
@@ -21,6 +22,7 @@ from logitfit.diagnostics.discrimination import (
 from logitfit.diagnostics.goodness import (
     Calibration,
     HosmerLemeshow,
+    LeCessieVanHouwelingen,
     brier_score,
     calibration,
     hosmer_lemeshow,
@@ -53,8 +55,22 @@ from logitfit.fitting.core import fit_design
 from logitfit.fitting.entry import fit, fit_arrays
 from logitfit.inference.covariance import Covariance
 from logitfit.inference.crosscheck import Crosscheck, crosscheck
-from logitfit.inference.measures import firth_tests, marginal_effects, profile_conf_int, pseudo_r2
-from logitfit.inference.term_tests import LRTest, lr_test, lr_tests_by_term, wald_tests_by_term
+from logitfit.inference.measures import (
+    FirthTests,
+    MarginalEffects,
+    PseudoR2,
+    firth_tests,
+    marginal_effects,
+    profile_conf_int,
+    pseudo_r2,
+)
+from logitfit.inference.term_tests import (
+    LRTest,
+    TermTests,
+    lr_test,
+    lr_tests_by_term,
+    wald_tests_by_term,
+)
 from logitfit.likelihood.firth import firth_intercept_corrected, penalized_loglik
 from logitfit.likelihood.logistic import evaluate, mean_cost
 from logitfit.results.result import LogitResult
@@ -65,6 +81,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Auc",
     "Calibration",
+    "Classification",
     "ConvergenceError",
     "ConvergenceWarning",
     "Covariance",
@@ -72,18 +89,23 @@ __all__ = [
     "Crosscheck",
     "DataError",
     "FewClustersWarning",
+    "FirthTests",
     "Design",
     "FormulaError",
     "HosmerLemeshow",
     "LRTest",
+    "LeCessieVanHouwelingen",
     "LogitResult",
     "LogitfitError",
+    "MarginalEffects",
     "MissingValueError",
     "OutcomeError",
+    "PseudoR2",
     "RankDeficiencyError",
     "Separation",
     "ScaleError",
     "SeparationWarning",
+    "TermTests",
     "UnverifiedWarning",
     "__version__",
     "auc",

@@ -15,10 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from logitfit.design.io import read_dask_table, read_table, wants_dask
-from logitfit.exceptions import LogitfitError
-from logitfit.fitting.entry import fit
-from logitfit.results.result import LogitResult
+from logitfit import LogitfitError, LogitResult, crosscheck, fit, read_table
+from logitfit.design.io import read_dask_table, wants_dask
 
 __all__ = ["main"]
 
@@ -194,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.json != "-":
                 print(result.summary(args.level))
             return 0
-        report = result.crosscheck(rtol=args.rtol)
+        report = crosscheck(result, rtol=args.rtol)
         print(report)
         return 0 if report.all_within else 1
     except LogitfitError as error:

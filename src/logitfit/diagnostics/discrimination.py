@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from scipy import stats
 
 from logitfit.design.core import rows_in_memory
 from logitfit.exceptions import DataError
+from logitfit.results.records import Record
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
@@ -68,7 +69,7 @@ def roc_curve(result: LogitResult) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class Auc:
+class Auc(Record):
     r"""Area under the ROC curve with DeLong's standard error.
 
     Attributes
@@ -84,11 +85,39 @@ class Auc:
     level : float
     """
 
+    title: ClassVar[str] = "Area under the ROC curve (DeLong interval)"
     auc: float
     std_error: float
     conf_low: float
     conf_high: float
     level: float
+
+
+@dataclass(frozen=True)
+class Classification(Record):
+    """Classification of the fitted rows at one cutoff.
+
+    Attributes
+    ----------
+    cutoff : float
+        A row is predicted an event when its fitted probability is at least ``cutoff``.
+    true_positive, false_negative, false_positive, true_negative : float
+        Weighted counts (trials for events/trials data).
+    sensitivity, specificity, ppv, npv, accuracy : float
+        The rates (NaN when a denominator is empty).
+    """
+
+    title: ClassVar[str] = "Classification table"
+    cutoff: float
+    true_positive: float
+    false_negative: float
+    false_positive: float
+    true_negative: float
+    sensitivity: float
+    specificity: float
+    ppv: float
+    npv: float
+    accuracy: float
 
 
 def _weighted_variance(values: NDArray[np.float64], mass: NDArray[np.float64]) -> float:
@@ -131,7 +160,7 @@ def auc(result: LogitResult, level: float = 0.95) -> Auc:
     return Auc(area, std_error, max(area - half, 0.0), min(area + half, 1.0), level)
 
 
-def classification_table(result: LogitResult, cutoff: float = 0.5) -> pd.Series:
+def classification_table(result: LogitResult, cutoff: float = 0.5) -> Classification:
     """Classification at a cutoff: counts, sensitivity, specificity, PPV, NPV, accuracy.
 
     Parameters
@@ -142,13 +171,12 @@ def classification_table(result: LogitResult, cutoff: float = 0.5) -> pd.Series:
 
     Returns
     -------
-    pandas.Series
-        ``true_positive, false_negative, false_positive, true_negative, sensitivity,
-        specificity, ppv, npv, accuracy`` (a ratio with an empty denominator is NaN).
+    Classification
     """
     if not 0.0 <= cutoff <= 1.0:
         raise DataError(f"The cutoff must lie in [0, 1], got {cutoff}.")
-    return sensitivity_specificity(result, [cutoff]).iloc[0]
+    row = sensitivity_specificity(result, [cutoff]).iloc[0]
+    return Classification(float(cutoff), **{str(name): float(value) for name, value in row.items()})
 
 
 def sensitivity_specificity(
@@ -165,7 +193,7 @@ def sensitivity_specificity(
     Returns
     -------
     pandas.DataFrame
-        One row per cutoff, columns as :func:`classification_table`.
+        One row per cutoff (the index), with the fields of :class:`Classification`.
     """
     grid = np.linspace(0.0, 1.0, 101) if cutoffs is None else np.asarray(cutoffs, dtype=float)
     scores, positives, negatives = _score_masses(result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from logitfit.design.core import Design, intercept_only, rows_in_memory, sum_ove
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import ml_refit, warn_unverified
 from logitfit.likelihood.logistic import linear_predictor, probabilities
+from logitfit.results.records import Record
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
@@ -144,7 +145,7 @@ def risk_groups(
 
 
 @dataclass(frozen=True)
-class HosmerLemeshow:
+class HosmerLemeshow(Record):
     r"""The Hosmer-Lemeshow test.
 
     :math:`\hat C = \sum_k (O_k - E_k)^2 / (E_k (1 - E_k / n_k))` over the :math:`G` groups of
@@ -175,6 +176,7 @@ class HosmerLemeshow:
         The rule used: ``"stata"`` or ``"hoslem"``.
     """
 
+    title: ClassVar[str] = "Hosmer-Lemeshow goodness-of-fit test"
     statistic: float
     df: int
     p_value: float
@@ -250,7 +252,27 @@ def hosmer_lemeshow(
     return HosmerLemeshow(statistic, df, p_value, table, grouping)
 
 
-def le_cessie_van_houwelingen(result: LogitResult) -> pd.Series:
+@dataclass(frozen=True)
+class LeCessieVanHouwelingen(Record):
+    """The unweighted sum-of-squares goodness-of-fit test (see :func:`le_cessie_van_houwelingen`).
+
+    Attributes
+    ----------
+    sum_squares, expected, std_error : float
+        :math:`S`, its mean and its standard deviation under the model.
+    z, p_value : float
+        The standardised statistic and its two-sided normal p-value.
+    """
+
+    title: ClassVar[str] = "le Cessie-van Houwelingen-Copas-Hosmer test"
+    sum_squares: float
+    expected: float
+    std_error: float
+    z: float
+    p_value: float
+
+
+def le_cessie_van_houwelingen(result: LogitResult) -> LeCessieVanHouwelingen:
     r"""Unweighted sum-of-squares goodness-of-fit test (le Cessie-van Houwelingen-Copas-Hosmer).
 
     Le Cessie & van Houwelingen (1991), Copas (1989); standardised as in Hosmer, Hosmer,
@@ -268,8 +290,7 @@ def le_cessie_van_houwelingen(result: LogitResult) -> pd.Series:
 
     Returns
     -------
-    pandas.Series
-        ``sum_squares, expected, std_error, z, p_value``.
+    LeCessieVanHouwelingen
     """
     design = rows_in_memory(result.design, "le Cessie-van Houwelingen test")
     if not design.is_binary:
@@ -285,15 +306,8 @@ def le_cessie_van_houwelingen(result: LogitResult) -> pd.Series:
     residual = target - design.X @ solution
     std_error = float(np.sqrt(np.sum(w * variance * residual**2)))
     z = (sum_squares - expected) / std_error
-    return pd.Series(
-        {
-            "sum_squares": sum_squares,
-            "expected": expected,
-            "std_error": std_error,
-            "z": z,
-            "p_value": float(2 * stats.norm.sf(abs(z))),
-        }
-    )
+    p_value = float(2 * stats.norm.sf(abs(z)))
+    return LeCessieVanHouwelingen(sum_squares, expected, std_error, float(z), p_value)
 
 
 def brier_score(result: LogitResult) -> float:
@@ -331,7 +345,7 @@ def _refit(design: Design, what: str) -> NDArray[np.float64]:
 
 
 @dataclass(frozen=True)
-class Calibration:
+class Calibration(Record):
     """Calibration of the fitted probabilities.
 
     Attributes
@@ -350,6 +364,7 @@ class Calibration:
         Brier score.
     """
 
+    title: ClassVar[str] = "Calibration of the fitted probabilities"
     table: pd.DataFrame
     intercept: float
     slope: float

@@ -25,7 +25,7 @@ identical observations, each with the residual of the row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,7 @@ from scipy.special import log_expit
 from logitfit.design.core import rows_in_memory
 from logitfit.exceptions import DataError
 from logitfit.likelihood.deviance import unit_deviance
+from logitfit.results.records import Record
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
@@ -128,7 +129,7 @@ def influence(result: LogitResult) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class CovariatePatterns:
+class CovariatePatterns(Record):
     r"""Diagnostics over covariate patterns (Hosmer, Lemeshow & Sturdivant, sections 5.2 and 5.3).
 
     Attributes
@@ -153,6 +154,7 @@ class CovariatePatterns:
         True when the number of patterns is at most half the number of observations.
     """
 
+    title: ClassVar[str] = "Diagnostics over covariate patterns"
     table: pd.DataFrame
     pattern_of_row: pd.Series
     pearson_chi2: float

@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linprog
+
+from logitfit.results.records import Record
 
 if TYPE_CHECKING:
     from logitfit.design.core import Design
@@ -54,7 +57,7 @@ _SUBSAMPLE = 5_000
 
 
 @dataclass(frozen=True)
-class Separation:
+class Separation(Record):
     """The outcome of the separation check.
 
     Attributes
@@ -79,6 +82,26 @@ class Separation:
     def rows_count(self) -> int:
         """Number of rows predicted perfectly."""
         return len(self.separated_rows) if self.n_separated is None else self.n_separated
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per diverging coefficient: ``coefficient, direction`` (+1 or -1).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return pd.DataFrame(
+            {"coefficient": list(self.directions), "direction": list(self.directions.values())}
+        )
+
+    def summary(self) -> str:
+        """Return the finding in words (as :meth:`describe`).
+
+        Returns
+        -------
+        str
+        """
+        return self.describe()
 
     def describe(self) -> str:
         """Return the finding in words, with the columns involved and what to do."""

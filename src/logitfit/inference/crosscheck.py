@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from logitfit.design.core import rows_in_memory
+from logitfit.results.records import Record
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
@@ -25,7 +26,7 @@ __all__ = ["Crosscheck", "crosscheck", "statsmodels_fit"]
 
 
 @dataclass(frozen=True)
-class Crosscheck:
+class Crosscheck(Record):
     """The comparison table and what it was compared with.
 
     Attributes
@@ -50,7 +51,13 @@ class Crosscheck:
         """True when every quantity agrees within tolerance."""
         return bool(self.table["within_tol"].all())
 
-    def __str__(self) -> str:
+    def summary(self) -> str:
+        """Return the comparison as text: the verdict, the table and the notes.
+
+        Returns
+        -------
+        str
+        """
         shown = self.table.copy()
         for column in ("logitfit", "statsmodels"):
             shown[column] = shown[column].map(lambda v: f"{v:.10g}")
@@ -149,7 +156,7 @@ def crosscheck(result: LogitResult, rtol: float = 1e-8, level: float = 0.95) -> 
             ("loglik_null", result.loglik_null, loglik_null_ref),
             ("null_deviance", result.null_deviance, null_deviance_ref),
             ("lr_stat", result.lr_stat, 2.0 * (loglik_ref - loglik_null_ref)),
-            ("pseudo_r2", result.pseudo_r2, 1.0 - loglik_ref / loglik_null_ref),
+            ("mcfadden_r2", result.mcfadden_r2, 1.0 - loglik_ref / loglik_null_ref),
         ]
     else:
         notes.append(

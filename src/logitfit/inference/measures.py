@@ -12,7 +12,8 @@ Biometrika 78(3); Cox & Snell (1989), *Analysis of Binary Data*.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,11 +24,70 @@ from logitfit.design.core import Design, rows_in_memory, sum_over_rows
 from logitfit.inference.profile import find_bound, warn_unverified
 from logitfit.likelihood.logistic import linear_predictor, probabilities, row_blocks
 from logitfit.likelihood.methods import profile_gap
+from logitfit.results.records import Record
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
 
-__all__ = ["firth_tests", "marginal_effects", "profile_conf_int", "pseudo_r2"]
+__all__ = [
+    "FirthTests",
+    "MarginalEffects",
+    "PseudoR2",
+    "firth_tests",
+    "marginal_effects",
+    "profile_conf_int",
+    "pseudo_r2",
+]
+
+
+@dataclass(frozen=True)
+class FirthTests(Record):
+    """Penalised likelihood-ratio tests and profile penalised intervals of a Firth fit.
+
+    Attributes
+    ----------
+    level : float
+        Confidence level of the intervals.
+    table : pandas.DataFrame
+        Indexed by coefficient: ``chi2, p_value, profile_low, profile_high``.
+    """
+
+    title: ClassVar[str] = "Penalised likelihood-ratio tests and profile intervals (Firth)"
+    level: float
+    table: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PseudoR2(Record):
+    """Pseudo-R2 measures of a fit (definitions in :func:`pseudo_r2`).
+
+    Attributes
+    ----------
+    mcfadden, cox_snell, nagelkerke, tjur : float
+    """
+
+    title: ClassVar[str] = "Pseudo-R2"
+    mcfadden: float
+    cox_snell: float
+    nagelkerke: float
+    tjur: float
+
+
+@dataclass(frozen=True)
+class MarginalEffects(Record):
+    """Average marginal effects with delta-method standard errors.
+
+    Attributes
+    ----------
+    level : float
+        Confidence level of the intervals.
+    table : pandas.DataFrame
+        Indexed by column: ``ame, std_error, z, p_value, conf_low, conf_high``.
+    """
+
+    title: ClassVar[str] = "Average marginal effects dP/dx"
+    level: float
+    table: pd.DataFrame
 
 
 def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
@@ -93,7 +153,7 @@ def _profile_bounds(result: LogitResult, design: Design, level: float) -> NDArra
     return bounds
 
 
-def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
+def firth_tests(result: LogitResult, level: float = 0.95) -> FirthTests:
     r"""Penalised likelihood-ratio tests and profile penalised-likelihood intervals (``logistf``).
 
     For each coefficient :math:`j`: the statistic :math:`2[\ell^*(\hat\beta) -
@@ -112,8 +172,7 @@ def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by coefficient: ``chi2, p_value, profile_low, profile_high``.
+    FirthTests
     """
     result.likelihood.require("firth_tests")
     design = rows_in_memory(result.design, "Firth penalised likelihood-ratio tests")
@@ -134,10 +193,10 @@ def firth_tests(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
                 "profile_high": bounds[j, 1],
             }
         )
-    return pd.DataFrame(rows, index=result.names)
+    return FirthTests(level, pd.DataFrame(rows, index=result.names))
 
 
-def pseudo_r2(result: LogitResult) -> pd.Series:
+def pseudo_r2(result: LogitResult) -> PseudoR2:
     r"""McFadden, Cox-Snell, Nagelkerke and Tjur pseudo-R2.
 
     * McFadden: :math:`1 - \ell / \ell_0`;
@@ -153,20 +212,17 @@ def pseudo_r2(result: LogitResult) -> pd.Series:
 
     Returns
     -------
-    pandas.Series
+    PseudoR2
     """
     n = result.n_obs
     cox_snell = 1.0 - np.exp(2.0 * (result.loglik_null - result.loglik) / n)
     sums = sum_over_rows(result.design, _tjur_sums, result.coef.to_numpy())
     tjur = float(sums[0] / sums[1] - sums[2] / sums[3])
-    return pd.Series(
-        {
-            "mcfadden": result.pseudo_r2,
-            "cox_snell": cox_snell,
-            "nagelkerke": cox_snell / (1.0 - np.exp(-result.null_deviance / n)),
-            "tjur": tjur,
-        },
-        name="pseudo_r2",
+    return PseudoR2(
+        mcfadden=result.mcfadden_r2,
+        cox_snell=float(cox_snell),
+        nagelkerke=float(cox_snell / (1.0 - np.exp(-result.null_deviance / n))),
+        tjur=tjur,
     )
 
 
@@ -190,7 +246,7 @@ def _ame_sums(design: Design, coef: NDArray[np.float64]) -> tuple[float, NDArray
     return total_variance, slope_part
 
 
-def marginal_effects(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
+def marginal_effects(result: LogitResult, level: float = 0.95) -> MarginalEffects:
     r"""Average marginal effects ``dP/dx_k`` with delta-method standard errors.
 
     :math:`\mathrm{AME}_k = \frac{1}{N} \sum_i w_i m_i \beta_k \mu_i (1 - \mu_i)` over
@@ -208,8 +264,7 @@ def marginal_effects(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by column: ``ame, std_error, z, p_value, conf_low, conf_high``.
+    MarginalEffects
     """
     design = result.design
     coef = result.coef.to_numpy()
@@ -223,7 +278,7 @@ def marginal_effects(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     std_errors = np.sqrt(np.einsum("ij,jk,ik->i", jacobian, result.cov.to_numpy(), jacobian))
     z = ame / std_errors
     half = stats.norm.ppf(0.5 + level / 2) * std_errors
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "ame": ame,
             "std_error": std_errors,
@@ -234,3 +289,4 @@ def marginal_effects(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
         },
         index=pd.Index([design.names[j] for j in keep]),
     )
+    return MarginalEffects(level, table)

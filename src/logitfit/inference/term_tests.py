@@ -9,7 +9,7 @@ penalised likelihood-ratio tests of Firth fits (Heinze & Schemper 2002).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from logitfit._linalg import cholesky_lower, solve_spd
 from logitfit.design.core import Design, rows_in_memory
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import Refit, warn_unverified
+from logitfit.results.records import Record
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
@@ -27,7 +28,7 @@ __all__ = ["LRTest", "TermTests", "lr_test", "lr_tests_by_term", "wald_tests_by_
 
 
 @dataclass(frozen=True)
-class LRTest:
+class LRTest(Record):
     """A likelihood-ratio test: ``statistic = D_smaller - D_larger`` on ``df`` degrees of freedom.
 
     Attributes
@@ -37,12 +38,33 @@ class LRTest:
     p_value : float
     """
 
+    title: ClassVar[str] = "Likelihood-ratio test of nested models"
     statistic: float
     df: int
     p_value: float
 
 
-TermTests = Literal["drop1", "type2"]
+@dataclass(frozen=True)
+class TermTests(Record):
+    """A test of each model term.
+
+    Attributes
+    ----------
+    kind : {"drop1", "type2", "wald"}
+        Likelihood-ratio tests as R's ``drop1`` or ``car::Anova(type = "II")``, or Wald tests.
+    table : pandas.DataFrame
+        One row per term tested (columns as the function that made it says).
+    note : str
+        Terms not tested and why (drop1's marginality rule), else empty.
+    """
+
+    title: ClassVar[str] = "Tests of each term"
+    kind: str
+    table: pd.DataFrame
+    note: str = ""
+
+
+TermTestKind = Literal["drop1", "type2"]
 
 
 def _factors(term: str) -> frozenset[str]:
@@ -87,14 +109,14 @@ def _full_value(result: LogitResult, design: Design) -> Refit:
     return Refit(value, coef, True, "the fit itself")
 
 
-def lr_tests_by_term(result: LogitResult, kind: TermTests = "drop1") -> pd.DataFrame:
+def lr_tests_by_term(result: LogitResult, kind: TermTestKind = "drop1") -> TermTests:
     """Likelihood-ratio test of each term, as R's ``drop1`` or ``car::Anova(type = "II")``.
 
     A factor's indicator columns form one term. ``kind="drop1"`` (default) follows R's
     ``drop1(fit, test = "LRT")`` and its marginality rule: a term contained in a higher-order term
     of the model (``age`` in ``age:smoke``) is not tested, because dropping it while keeping the
     interaction changes what the interaction means; the skipped terms are named in
-    ``frame.attrs["note"]``. ``kind="type2"`` tests every term after all the terms that do not
+    the record's ``note``. ``kind="type2"`` tests every term after all the terms that do not
     contain it (``car::Anova(fit, type = "II", test.statistic = "LR")``); for a term contained in
     none it is the ``drop1`` test. Each smaller model is refitted from R's ``glm`` start and must
     converge (or, when separated, its deviance must settle on its limit): otherwise its statistic
@@ -109,9 +131,10 @@ def lr_tests_by_term(result: LogitResult, kind: TermTests = "drop1") -> pd.DataF
 
     Returns
     -------
-    pandas.DataFrame
-        One row per term tested: ``term, df, deviance`` (of the model without the term),
-        ``aic`` (of that model; drop1 only), ``lr_stat``, ``p_value`` and ``converged``.
+    TermTests
+        Its ``table`` has one row per term tested: ``term, df, deviance`` (of the model without
+        the term), ``aic`` (of that model; drop1 only), ``lr_stat``, ``p_value`` and
+        ``converged``.
     """
     if kind not in ("drop1", "type2"):
         raise DataError(f"kind must be 'drop1' or 'type2', got {kind!r}.")
@@ -149,14 +172,11 @@ def lr_tests_by_term(result: LogitResult, kind: TermTests = "drop1") -> pd.DataF
                 "converged": converged,
             }
         )
-    frame = pd.DataFrame(rows)
-    frame.attrs["note"] = (
-        "Not tested, by marginality (as R's drop1): " + "; ".join(skipped) + "." if skipped else ""
-    )
-    return frame
+    note = f"Not tested, by marginality (as R's drop1): {'; '.join(skipped)}." if skipped else ""
+    return TermTests(kind, pd.DataFrame(rows), note)
 
 
-def wald_tests_by_term(result: LogitResult) -> pd.DataFrame:
+def wald_tests_by_term(result: LogitResult) -> TermTests:
     """Wald chi-square test of each term, ``b_T^T V_TT^{-1} b_T``, under the result's covariance.
 
     Parameters
@@ -165,8 +185,8 @@ def wald_tests_by_term(result: LogitResult) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
-        One row per term: ``term, df, wald_stat, p_value``.
+    TermTests
+        Its ``table`` has one row per term: ``term, df, wald_stat, p_value``.
     """
     cov = result.cov.to_numpy()
     coef = result.coef.to_numpy()
@@ -185,7 +205,7 @@ def wald_tests_by_term(result: LogitResult) -> pd.DataFrame:
                 "p_value": float(stats.chi2.sf(statistic, len(indices))),
             }
         )
-    return pd.DataFrame(rows)
+    return TermTests("wald", pd.DataFrame(rows))
 
 
 def _same_rows(smaller: Design, larger: Design) -> bool:

@@ -40,7 +40,7 @@ from logitfit.solvers import SolverResult
 
 if TYPE_CHECKING:
     from logitfit.backends.dask.design import DaskDesign
-    from logitfit.inference.crosscheck import Crosscheck
+    from logitfit.inference.measures import FirthTests
 
 __all__ = ["LogitResult"]
 
@@ -145,10 +145,12 @@ class LogitResult:
         return replace(self, covariance=covariance_for(self, cov_type, cluster))
 
     @cached_property
-    def firth_inference(self) -> pd.DataFrame | None:
-        """Penalised LR tests and 95% profile penalised intervals of a Firth fit, else None."""
-        if not self.likelihood.penalised:
-            return None
+    def _firth_tests_95(self) -> FirthTests:
+        """The penalised tests and 95% intervals of a Firth fit, computed once for the summary.
+
+        The public way to them is :func:`logitfit.firth_tests` (any level); this cache lets the
+        summary, ``to_frame()`` and ``to_dict()`` share one set of refits.
+        """
         from logitfit.inference.measures import firth_tests
 
         return firth_tests(self)
@@ -271,8 +273,8 @@ class LogitResult:
         return float(stats.chi2.sf(self.lr_stat, self.lr_df))
 
     @property
-    def pseudo_r2(self) -> float:
-        """McFadden's pseudo-R2, ``1 - loglik / loglik_null``."""
+    def mcfadden_r2(self) -> float:
+        """McFadden's pseudo-R2, ``1 - loglik / loglik_null`` (others: ``logitfit.pseudo_r2``)."""
         return 1.0 - self.loglik / self.loglik_null
 
     # -- prediction -------------------------------------------------------------------------
@@ -406,20 +408,3 @@ class LogitResult:
 
     def __str__(self) -> str:
         return self.summary()
-
-    def crosscheck(self, rtol: float = 1e-8) -> Crosscheck:
-        """Fit the same model with statsmodels and compare every statistic.
-
-        Parameters
-        ----------
-        rtol : float
-            Relative tolerance for agreement.
-
-        Returns
-        -------
-        Crosscheck
-            ``.table`` holds quantity, logitfit, statsmodels, differences and ``within_tol``.
-        """
-        from logitfit.inference.crosscheck import crosscheck
-
-        return crosscheck(self, rtol=rtol)

@@ -120,7 +120,8 @@ def format_summary(result: LogitResult, level: float = 0.95) -> str:
         f"Null deviance:      {result.null_deviance:.4f} on {result.df_null:g} df",
         f"LR chi2({result.lr_df}):        {result.lr_stat:.4f}     p = "
         f"{format_p_value(result.lr_pvalue)}",
-        f"AIC: {result.aic:.4f}     BIC: {result.bic:.4f}     McFadden R2: {result.pseudo_r2:.4f}",
+        f"AIC: {result.aic:.4f}     BIC: {result.bic:.4f}     "
+        f"McFadden R2: {result.mcfadden_r2:.4f}",
     ]
     notes = []
     if not design.unit_weights:
@@ -184,7 +185,7 @@ def result_to_dict(result: LogitResult, level: float = 0.95) -> dict[str, Any]:
         name: _plain(float(getattr(result, name)))
         for name in (
             "loglik", "loglik_null", "deviance", "null_deviance", "df_resid", "df_null",
-            "aic", "bic", "lr_stat", "lr_df", "lr_pvalue", "pseudo_r2", "n_obs",
+            "aic", "bic", "lr_stat", "lr_df", "lr_pvalue", "mcfadden_r2", "n_obs",
         )
     }  # fmt: skip
     return {
@@ -257,8 +258,8 @@ def coefficient_table(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
     if firth:
         from logitfit.inference.measures import firth_tests
 
-        cached = result.firth_inference if level == 0.95 else None
-        tests = cached if cached is not None else firth_tests(result, level)
+        # The 95% tests are kept on the result: summary(), to_frame() and to_dict() share them.
+        tests = (result._firth_tests_95 if level == 0.95 else firth_tests(result, level)).table
         table["plr_chi2"] = tests["chi2"].to_numpy()
         table["plr_p_value"] = tests["p_value"].to_numpy()
         table["profile_low"] = tests["profile_low"].to_numpy()
