@@ -145,4 +145,3 @@ def test_evaluation_records_the_largest_linear_predictor(n_rows: int) -> None:
     expected = np.max(np.abs(design.X @ coef + design.offset))
     assert evaluate(coef, design).largest_abs_eta == expected
     assert evaluate(coef, design, with_hessian=False).largest_abs_eta == expected
-    assert model.largest_abs_eta(coef, design) == expected

@@ -19,7 +19,7 @@ from scipy import stats
 from logitfit.design.core import Design, intercept_only, rows_in_memory, sum_over_rows
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import ml_refit, warn_unverified
-from logitfit.likelihood.logistic import linear_predictor, probabilities
+from logitfit.likelihood.logistic import binomial_variance, linear_predictor, probabilities
 from logitfit.results.records import Record
 
 if TYPE_CHECKING:
@@ -297,7 +297,7 @@ def le_cessie_van_houwelingen(result: LogitResult) -> LeCessieVanHouwelingen:
         raise DataError("The le Cessie-van Houwelingen test is defined for binary outcomes.")
     mu = result.predict().to_numpy()
     w = design.weights
-    variance = mu * (1 - mu)
+    variance = binomial_variance(mu)
     sum_squares = float(w @ (design.successes - mu) ** 2)
     expected = float(w @ variance)
     target = 1.0 - 2.0 * mu

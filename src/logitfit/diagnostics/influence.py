@@ -36,6 +36,7 @@ from scipy.special import log_expit
 from logitfit.design.core import rows_in_memory
 from logitfit.exceptions import DataError
 from logitfit.likelihood.deviance import unit_deviance
+from logitfit.likelihood.logistic import binomial_variance
 from logitfit.results.records import Record
 
 if TYPE_CHECKING:
@@ -303,7 +304,7 @@ def binned_residuals(result: LogitResult, bins: int | None = None) -> pd.DataFra
     n = per_bin(mass)
     used = n > 0
     residual = per_bin(design.weights * (design.successes - design.trials * mu))
-    variance = per_bin(mass * mu * (1 - mu))
+    variance = per_bin(mass * binomial_variance(mu))
     return pd.DataFrame(
         {
             "n": n[used],

@@ -29,7 +29,7 @@ from logitfit.fitting.null_model import null_deviance
 from logitfit.fitting.options import FitOptions
 from logitfit.inference.covariance import model_covariance
 from logitfit.likelihood.firth import firth_solver
-from logitfit.likelihood.logistic import evaluate, largest_abs_eta, starting_point
+from logitfit.likelihood.logistic import evaluate, starting_point
 from logitfit.likelihood.methods import likelihood_of
 from logitfit.results.result import LogitResult
 from logitfit.solvers import Evaluation, SolverResult, run_solver
@@ -111,7 +111,9 @@ def sample_estimate(sample: Design, n_threads: int | None = None) -> NDArray[np.
 def largest_eta(solution: SolverResult, design: Design) -> float:
     """Return ``max |eta|`` at the solution: recorded by its last evaluation, else one more pass."""
     recorded = solution.evaluation.largest_abs_eta
-    return largest_abs_eta(solution.coef, design) if recorded is None else recorded
+    if recorded is None:
+        recorded = evaluate(solution.coef, design, with_hessian=False).largest_abs_eta
+    return float(recorded or 0.0)
 
 
 def _solve(

@@ -22,7 +22,12 @@ from scipy import stats
 
 from logitfit.design.core import Design, rows_in_memory, sum_over_rows
 from logitfit.inference.profile import find_bound, warn_unverified
-from logitfit.likelihood.logistic import linear_predictor, probabilities, row_blocks
+from logitfit.likelihood.logistic import (
+    binomial_variance,
+    linear_predictor,
+    probabilities,
+    row_blocks,
+)
 from logitfit.likelihood.methods import profile_gap
 from logitfit.results.records import Record
 
@@ -240,7 +245,7 @@ def _ame_sums(design: Design, coef: NDArray[np.float64]) -> tuple[float, NDArray
     slope_part = np.zeros(design.n_params)
     for block in row_blocks(design.n_rows, design.n_params):
         mu = probabilities(linear_predictor(design.X[block], coef, design.offset[block]))
-        mass = design.weights[block] * design.trials[block] * mu * (1.0 - mu)
+        mass = design.weights[block] * design.trials[block] * binomial_variance(mu)
         total_variance += float(mass.sum())
         slope_part += design.X[block].T @ (mass * (1.0 - 2.0 * mu))
     return total_variance, slope_part

@@ -29,7 +29,7 @@ from scipy import optimize
 
 from logitfit.design.core import Design
 from logitfit.exceptions import UnverifiedWarning
-from logitfit.likelihood.logistic import evaluate
+from logitfit.likelihood.logistic import binomial_variance, evaluate
 from logitfit.solvers import Evaluation, SolverResult, newton
 
 __all__ = [
@@ -124,7 +124,7 @@ def glm_start(design: Design) -> NDArray[np.float64]:
     proportion = design.successes / design.trials
     mu = (design.trials * proportion + 0.5) / (design.trials + 1.0)
     eta = np.log(mu) - np.log1p(-mu)
-    variance = mu * (1.0 - mu)
+    variance = binomial_variance(mu)
     working = eta - design.offset + (proportion - mu) / variance
     root = np.sqrt(design.weights * design.trials * variance)
     # A least-squares solve by QR (lstsq): the start only has to be finite and sensible.

@@ -33,7 +33,12 @@ from logitfit._linalg import cholesky_lower, inverse_spd, solve_spd
 from logitfit.design.core import Design, intercept_only, rows_in_memory
 from logitfit.exceptions import ConvergenceError, DataError
 from logitfit.inference.profile import Refit, ml_refit, warn_unverified
-from logitfit.likelihood.logistic import evaluate, log_expit_and_expit, row_blocks
+from logitfit.likelihood.logistic import (
+    binomial_variance,
+    evaluate,
+    log_expit_and_expit,
+    row_blocks,
+)
 from logitfit.solvers import Evaluation, SolverResult
 from logitfit.solvers._common import relative_change
 
@@ -91,7 +96,7 @@ def _state(coef: NDArray[np.float64], design: Design, keep_leverage: bool = Fals
         X = design.X[block]
         eta = X @ coef + design.offset[block]
         mu = log_expit_and_expit(eta)[1]
-        weight = design.weights[block] * design.trials[block] * mu * (1.0 - mu)
+        weight = design.weights[block] * design.trials[block] * binomial_variance(mu)
         hat = weight * np.einsum("ij,jk,ik->i", X, inverse, X)
         correction += X.T @ (hat * (0.5 - mu))
         if leverage is not None:

@@ -155,23 +155,23 @@ def logit_rate(design: Design | DaskDesign) -> float:
     return float(np.log(rate) - np.log1p(-rate))
 
 
-def largest_abs_eta(coef: NDArray[np.float64], design: Design) -> float:
-    """Return ``max |eta|`` over the rows, block by block (no row-length temporary).
+def binomial_variance(mu: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return ``mu (1 - mu)``, the variance of one Bernoulli trial, by subtraction.
+
+    Its absolute error is below 3e-16 per row, which is all that matters where it is summed or
+    used as a weight (a second exponential, ``expit(-eta)``, would cost more); where ``1 - mu``
+    itself must keep every bit (``m (1 - mu)`` for large ``m``), :func:`evaluate` takes
+    ``expit(-eta)`` instead.
 
     Parameters
     ----------
-    coef : ndarray of shape (p,)
-    design : Design
+    mu : ndarray of shape (n,)
 
     Returns
     -------
-    float
+    ndarray of shape (n,)
     """
-    largest = 0.0
-    for block in row_blocks(design.n_rows, design.n_params):
-        eta = linear_predictor(design.X[block], coef, design.offset[block])
-        largest = max(largest, float(np.max(np.abs(eta), initial=0.0)))
-    return largest
+    return mu * (1.0 - mu)
 
 
 def link_std_errors(X: NDArray[np.float64], cov: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -256,9 +256,7 @@ def _evaluate_rows(
             residual *= weights
         gradient -= X_block.T @ residual
         if hessian is not None:
-            # mu * (1 - mu) by subtraction: its absolute error is below 3e-16 per row, which
-            # is all that matters in a sum (a second exponential would cost more).
-            variance = (weights * trials) * (mu * (1.0 - mu))
+            variance = (weights * trials) * binomial_variance(mu)
             # (sqrt(W) X)^T (sqrt(W) X): the one block-sized copy of X.
             scaled = X_block * np.sqrt(variance)[:, None]
             hessian += scaled.T @ scaled
