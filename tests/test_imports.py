@@ -39,13 +39,16 @@ def _type_checking_nodes(tree: ast.AST) -> set[ast.AST]:
     return skipped
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Every module's imports of other logitfit modules, function-local ones included."""
+def import_graph(annotations: bool = False) -> dict[str, set[str]]:
+    """Every module's imports of other logitfit modules, function-local ones included.
+
+    With ``annotations``, imports under ``TYPE_CHECKING`` count too.
+    """
     files = {_module_name(path): path for path in SOURCE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in files.items():
         tree = ast.parse(path.read_text())
-        skipped = _type_checking_nodes(tree)
+        skipped = set() if annotations else _type_checking_nodes(tree)
         targets: set[str] = set()
         for node in ast.walk(tree):
             if node in skipped:
@@ -67,13 +70,16 @@ def test_no_import_cycles() -> None:
 
 
 def test_only_the_dispatch_module_imports_the_dask_backend() -> None:
+    # Annotations included: the core types its data as design.source.RowSource, never as the
+    # backend's DaskDesign.
     offenders = sorted(
         (module, target)
-        for module, targets in import_graph().items()
+        for module, targets in import_graph(annotations=True).items()
         for target in targets
         if target.startswith("logitfit.backends.dask")
         and not module.startswith("logitfit.backends.dask")
-        and module != "logitfit.backends.dispatch"
+        # the dispatch point, and logitfit.dask: the backend's public face, which loads it lazily
+        and module not in ("logitfit.backends.dispatch", "logitfit.dask")
     )
     assert offenders == []
 

@@ -11,6 +11,7 @@ from logitfit.design.arrays import design_from_arrays
 from logitfit.design.core import Design
 from logitfit.design.formula import design_from_formula
 from logitfit.design.io import read_table
+from logitfit.diagnostics.calibration import Calibration, calibration
 from logitfit.diagnostics.discrimination import (
     Auc,
     Classification,
@@ -20,11 +21,9 @@ from logitfit.diagnostics.discrimination import (
     sensitivity_specificity,
 )
 from logitfit.diagnostics.goodness import (
-    Calibration,
     HosmerLemeshow,
     LeCessieVanHouwelingen,
     brier_score,
-    calibration,
     hosmer_lemeshow,
     le_cessie_van_houwelingen,
     risk_groups,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
+from logitfit.diagnostics.calibration import calibration
 from logitfit.diagnostics.discrimination import auc, roc_curve
-from logitfit.diagnostics.goodness import calibration
 from logitfit.diagnostics.influence import binned_residuals, covariate_patterns, influence
 
 if TYPE_CHECKING:

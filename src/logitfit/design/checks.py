@@ -25,8 +25,8 @@ from logitfit.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from logitfit.backends.dask.design import DaskDesign
     from logitfit.design.core import Design
+    from logitfit.design.source import RowSource
 
 
 def constant_vector(value: float, n_rows: int) -> NDArray[np.float64]:
@@ -315,7 +315,7 @@ def outcome_levels(raw: pd.Series) -> list[Any]:
     return sorted(pd.unique(raw).tolist(), key=str)
 
 
-def outcome_varies(design: Design | DaskDesign) -> None:
+def outcome_varies(design: RowSource) -> None:
     """Raise OutcomeError when every trial is an event, or none is."""
     events, total = design.n_events, design.n_trials
     if events == 0 or events == total:
@@ -336,7 +336,7 @@ def enough_rows(design: Design) -> None:
         )
 
 
-def full_rank(design: Design | DaskDesign, gram: NDArray[np.float64]) -> None:
+def full_rank(design: RowSource, gram: NDArray[np.float64]) -> None:
     """Raise RankDeficiencyError naming constant or aliased columns of the design.
 
     Parameters

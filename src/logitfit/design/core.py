@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from logitfit.exceptions import DataError, FormulaError
 from logitfit.likelihood.deviance import saturated_loglik_rows
 
 if TYPE_CHECKING:
-    from logitfit.backends.dask.design import DaskDesign
+    from logitfit.design.source import RowSource
 
 __all__ = [
     "Design",
@@ -174,6 +175,10 @@ class Design:
         """Return this design: its rows are in memory (see :func:`rows_in_memory`)."""
         return self
 
+    def lazy_rows(self) -> ModuleType | None:
+        """Return None: per-row results of an in-memory fit are computed directly."""
+        return None
+
 
 def assemble(
     *,
@@ -242,7 +247,7 @@ def _contiguous(X: NDArray[Any]) -> NDArray[np.float64]:
 
 
 def new_rows(
-    design: Design | DaskDesign,
+    design: RowSource,
     new_data: pd.DataFrame | ArrayLike,
     offset: str | ArrayLike | None,
     unseen: Unseen = "raise",
@@ -348,12 +353,12 @@ def intercept_only(design: Design, offset: NDArray[np.float64] | None = None) ->
     )
 
 
-def sum_over_rows(design: Design | DaskDesign, sums: Callable[..., Any], *args: Any) -> Any:
+def sum_over_rows(design: RowSource, sums: Callable[..., Any], *args: Any) -> Any:
     """Apply ``sums(design, *args)``, or add it up over the partitions of a Dask design.
 
     Parameters
     ----------
-    design : Design or DaskDesign
+    design : RowSource
     sums : callable
         ``sums(design, *args)`` returns sums over the design's rows (a float, an array, or a
         tuple of them), so that the sums of parts add up to the sum of the whole.
@@ -367,12 +372,12 @@ def sum_over_rows(design: Design | DaskDesign, sums: Callable[..., Any], *args: 
     return design.sum_over_rows(sums, *args)
 
 
-def rows_in_memory(design: Design | DaskDesign, what: str) -> Design:
+def rows_in_memory(design: RowSource, what: str) -> Design:
     """Return ``design`` when its rows are in memory; raise ScaleError for a Dask fit.
 
     Parameters
     ----------
-    design : Design or DaskDesign
+    design : RowSource
         A fitted model's design.
     what : str
         The operation that needs every row, named in the error (e.g. ``"Hosmer-Lemeshow test"``).

@@ -24,8 +24,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
+from logitfit.diagnostics.separation_programs import (
+    FEASIBILITY,
+    MARGIN,
+    complete_direction,
+    completely_separated,
+    diverging,
+    separating_direction,
+    sign_rows,
+    unexplored_directions,
+)
 from logitfit.results.records import Record
 
 if TYPE_CHECKING:
@@ -41,16 +50,7 @@ __all__ = [
     "projected_rows",
     "sample_candidate",
     "separation_in_directions",
-    "sign_rows",
-    "unexplored_directions",
 ]
-
-# Columns are scaled to a largest absolute value of 1, so a row margin above this is a real
-# positive margin, far above HiGHS's feasibility tolerance (1e-7 on unscaled constraints).
-_MARGIN = 1e-6
-
-# HiGHS's primal feasibility tolerance: constraint violations up to this are "satisfied".
-_FEASIBILITY = 1e-7
 
 # Signed rows beyond which a systematic subsample is checked first (see detect_separation).
 _SUBSAMPLE = 5_000
@@ -118,72 +118,6 @@ class Separation(Record):
         )
 
 
-def sign_rows(
-    design: Design, scale: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (signed rows s_i x_i, the row index each came from, scale per column).
-
-    Columns are divided by ``scale`` (default: their largest absolute value over rows in use).
-    """
-    used = design.weights > 0
-    events = used & (design.successes > 0)
-    non_events = used & (design.successes < design.trials)
-    if scale is None:
-        scale = np.max(np.abs(design.X[used]), axis=0, initial=0.0)
-        scale[scale == 0] = 1.0
-    X = design.X / scale
-    signed = np.vstack([X[events], -X[non_events]])
-    origin = np.concatenate([np.flatnonzero(events), np.flatnonzero(non_events)])
-    return signed, origin, scale
-
-
-def _separating_direction(
-    signed: np.ndarray, basis: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Solve Konis's program on signed rows: (direction, margins), or None if not separated.
-
-    With ``basis`` (p x d), the direction is restricted to ``b = basis @ c`` and ``signed``
-    holds the rows already projected on it (``S basis``, shape (k, d)); the box ``|b_j| <= 1``
-    stays on ``b``.
-    """
-    n_cols = signed.shape[1]
-    if basis is None:
-        box: dict[str, Any] = {"bounds": [(-1.0, 1.0)] * n_cols}
-        A_ub, b_ub = -signed, np.zeros(signed.shape[0])
-    else:
-        box = {"bounds": [(None, None)] * n_cols}
-        A_ub = np.vstack([-signed, basis, -basis])
-        b_ub = np.concatenate([np.zeros(signed.shape[0]), np.ones(2 * basis.shape[0])])
-    solution = linprog(c=-signed.sum(axis=0), A_ub=A_ub, b_ub=b_ub, method="highs", **box)
-    if solution.status != 0:
-        return None
-    margins = signed @ solution.x
-    if not np.any(margins > _MARGIN):
-        return None
-    direction = solution.x if basis is None else basis @ solution.x
-    return direction, margins
-
-
-def unexplored_directions(sample_signed: np.ndarray) -> np.ndarray | None:
-    """Return a basis of the directions a non-separated sample says nothing about, or None.
-
-    When Konis's program finds no separating direction on a sample, every direction ``b`` with
-    ``S_sample b >= 0`` has ``X_sample b = 0``. If the sample's columns have full rank that is
-    only ``b = 0``, which proves the whole data are not separated (a direction separating all
-    rows separates every subset). Otherwise (a rare factor level absent from the sample, for
-    instance) a separating direction of the whole data can only lie in the sample's null space,
-    returned here (p x d, orthonormal, from an SVD), and a program in those d coordinates over
-    the rows that involve them decides the question exactly.
-    """
-    if sample_signed.shape[0] == 0:
-        return np.eye(sample_signed.shape[1])
-    _, singular, vt = np.linalg.svd(sample_signed, full_matrices=True)
-    # Columns are scaled to a largest |value| of 1, so a singular value below 1e-6 of the
-    # largest leaves margins far below the program's _MARGIN: treat it as unexplored.
-    rank = int(np.sum(singular > 1e-6 * singular[0])) if singular.size else 0
-    return None if rank == sample_signed.shape[1] else vt[rank:].T
-
-
 class RowStack:
     """Rows gathered from parts of the data, combined with ``+`` by stacking (Dask passes).
 
@@ -216,7 +150,7 @@ def projected_rows(design: Design, basis: np.ndarray, scale: np.ndarray) -> RowS
     """
     signed, _, _ = sign_rows(design, scale)
     projected = signed @ basis
-    return RowStack(projected[np.max(np.abs(projected), axis=1, initial=0.0) > _MARGIN * 1e-3])
+    return RowStack(projected[np.max(np.abs(projected), axis=1, initial=0.0) > MARGIN * 1e-3])
 
 
 def separation_in_directions(
@@ -238,26 +172,16 @@ def separation_in_directions(
     -------
     Separation or None
     """
-    found = _separating_direction(projected, basis)
+    found = separating_direction(projected, basis)
     if found is None:
         return None
     direction, margins = found
     return Separation(
         "quasi-complete",
-        _diverging(names, direction),
+        diverging(names, direction),
         (),
-        n_separated=int(np.sum(margins > _MARGIN)),
+        n_separated=int(np.sum(margins > MARGIN)),
     )
-
-
-def _diverging(names: tuple[str, ...], direction: np.ndarray) -> dict[str, int]:
-    """Each coefficient with a non-negligible part in the direction, with its sign."""
-    largest = float(np.max(np.abs(direction)))
-    return {
-        names[j]: int(np.sign(direction[j]))
-        for j in range(direction.shape[0])
-        if abs(direction[j]) > 1e-7 * largest
-    }
 
 
 def detect_separation(design: Design) -> Separation | None:
@@ -280,37 +204,37 @@ def detect_separation(design: Design) -> Separation | None:
     found = None
     subsample = signed[:: signed.shape[0] // _SUBSAMPLE] if signed.shape[0] > _SUBSAMPLE else None
     if subsample is not None:
-        candidate = _separating_direction(subsample)
+        candidate = separating_direction(subsample)
         if candidate is None:
             # Sound only where the subsample spans every direction: search the rest exactly.
             basis = unexplored_directions(subsample)
             if basis is None:
                 return None
             projected = signed @ basis  # rows that are zero here impose nothing: leave out
-            involved = np.max(np.abs(projected), axis=1, initial=0.0) > _MARGIN * 1e-3
-            reduced = _separating_direction(projected[involved], basis)
+            involved = np.max(np.abs(projected), axis=1, initial=0.0) > MARGIN * 1e-3
+            reduced = separating_direction(projected[involved], basis)
             if reduced is None:
                 return None
             direction, _ = reduced
             margins = signed @ direction
-            rows = np.unique(origin[margins > _MARGIN])
-            directions = _diverging(design.names, direction)
+            rows = np.unique(origin[margins > MARGIN])
+            directions = diverging(design.names, direction)
             return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))
         # The subsample's direction, if it separates every row too, is a proof for all rows.
         margins = signed @ candidate[0]
-        if np.all(margins >= -_MARGIN * 1e-3) and np.any(margins > _MARGIN):
+        if np.all(margins >= -MARGIN * 1e-3) and np.any(margins > MARGIN):
             found = (candidate[0], margins)
     if found is None:
-        found = _separating_direction(signed)
+        found = separating_direction(signed)
     if found is None:
         return None
     direction, margins = found
-    directions = _diverging(design.names, direction)
-    rows = np.unique(origin[margins > _MARGIN])
-    if subsample is not None and not _completely_separated(subsample):
+    directions = diverging(design.names, direction)
+    rows = np.unique(origin[margins > MARGIN])
+    if subsample is not None and not completely_separated(subsample):
         # complete separation of all rows would separate the subsample completely too
         return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))
-    if _completely_separated(signed):
+    if completely_separated(signed):
         return Separation("complete", directions, tuple(design.row_labels[np.unique(origin)]))
     return Separation("quasi-complete", directions, tuple(design.row_labels[rows]))
 
@@ -351,10 +275,10 @@ def sample_candidate(sample: Design) -> Candidate | None:
     Candidate or None
     """
     signed, _, scale = sign_rows(sample)
-    found = _separating_direction(signed)
+    found = separating_direction(signed)
     if found is None:
         return None
-    return Candidate(found[0], scale, _complete_direction(signed))
+    return Candidate(found[0], scale, complete_direction(signed))
 
 
 def direction_counts(design: Design, candidate: Candidate) -> np.ndarray:
@@ -369,11 +293,11 @@ def direction_counts(design: Design, candidate: Candidate) -> np.ndarray:
     """
     signed, _, _ = sign_rows(design, candidate.scale)
     margins = signed @ candidate.direction
-    strict = 0 if candidate.complete is None else np.sum(signed @ candidate.complete > _MARGIN)
+    strict = 0 if candidate.complete is None else np.sum(signed @ candidate.complete > MARGIN)
     # A row fails only beyond HiGHS's feasibility tolerance, which the program solved on the
     # sample itself allows (its own rows can sit at -1e-8).
     return np.array(
-        [np.sum(margins < -_FEASIBILITY), np.sum(margins > _MARGIN), margins.size, strict],
+        [np.sum(margins < -FEASIBILITY), np.sum(margins > MARGIN), margins.size, strict],
         dtype=float,
     )
 
@@ -401,25 +325,7 @@ def confirmed_separation(
     failing, positive, total, strict = (int(c) for c in counts)
     if failing or not positive:
         return None
-    directions = _diverging(names, candidate.direction)
+    directions = diverging(names, candidate.direction)
     if strict == total or positive == total:  # every row strictly separated: complete
         return Separation("complete", directions, (), n_separated=total)
     return Separation("quasi-complete", directions, (), n_separated=positive)
-
-
-def _completely_separated(signed: np.ndarray) -> bool:
-    """Whether some direction gives every signed row a positive margin (``S b >= 1``)."""
-    return _complete_direction(signed) is not None
-
-
-def _complete_direction(signed: np.ndarray) -> np.ndarray | None:
-    """Return a direction with ``S b >= 1`` (every signed row a positive margin), or None."""
-    n_cols = signed.shape[1]
-    complete = linprog(
-        c=np.zeros(n_cols),
-        A_ub=-signed,
-        b_ub=-np.ones(signed.shape[0]),
-        bounds=[(None, None)] * n_cols,
-        method="highs",
-    )
-    return np.asarray(complete.x) if complete.status == 0 else None

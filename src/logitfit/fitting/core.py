@@ -35,7 +35,7 @@ from logitfit.results.result import LogitResult
 from logitfit.solvers import Evaluation, SolverResult, run_solver
 
 if TYPE_CHECKING:
-    from logitfit.backends.dask.design import DaskDesign
+    from logitfit.design.source import RowSource
 
 __all__ = [
     "fit_checked",
@@ -212,7 +212,7 @@ def fit_checked(design: Design, settings: FitOptions) -> LogitResult:
 
 
 def make_result(
-    design: Design | DaskDesign,
+    design: RowSource,
     solution: SolverResult,
     null_deviance: Callable[[], float],
     separation: Separation | None,

@@ -21,17 +21,17 @@ from logitfit.likelihood.logistic import evaluate, logit_rate
 from logitfit.solvers import newton
 
 if TYPE_CHECKING:
-    from logitfit.backends.dask.design import DaskDesign
+    from logitfit.design.source import RowSource
 
 __all__ = ["binary_null_deviance", "null_deviance", "null_rate_coef", "unverified_null"]
 
 
-def null_rate_coef(design: Design | DaskDesign) -> NDArray[np.float64]:
+def null_rate_coef(design: RowSource) -> NDArray[np.float64]:
     """Return the intercept-only MLE without offset, ``logit(E / N)``, as a 1-vector."""
     return np.array([logit_rate(design)])
 
 
-def binary_null_deviance(design: Design | DaskDesign) -> float | None:
+def binary_null_deviance(design: RowSource) -> float | None:
     """Deviance of the intercept-only model of binary data without offset, in closed form.
 
     The intercept-only MLE is the event rate, and with one trial per row the saturated model's

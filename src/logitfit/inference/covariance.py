@@ -43,7 +43,7 @@ from logitfit.exceptions import DataError, FewClustersWarning
 from logitfit.likelihood.logistic import linear_predictor, probabilities, row_blocks, weighted_gram
 
 if TYPE_CHECKING:
-    from logitfit.backends.dask.design import DaskDesign
+    from logitfit.design.source import RowSource
     from logitfit.results.result import LogitResult
 
 __all__ = [
@@ -142,7 +142,7 @@ def make_covariance(
 
 
 def model_covariance(
-    design: Design | DaskDesign, coef: NDArray[np.float64], hessian: NDArray[np.float64]
+    design: RowSource, coef: NDArray[np.float64], hessian: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     r"""Return the model-based covariance, the inverse Hessian, as accurately as the data allow.
 
@@ -155,7 +155,7 @@ def model_covariance(
 
     Parameters
     ----------
-    design : Design or DaskDesign
+    design : RowSource
     coef : ndarray of shape (p,)
         The estimate (where the weights W are evaluated).
     hessian : ndarray of shape (p, p)

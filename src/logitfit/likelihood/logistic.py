@@ -42,8 +42,8 @@ from logitfit.likelihood.deviance import unit_deviance
 from logitfit.solvers._common import Evaluation
 
 if TYPE_CHECKING:
-    from logitfit.backends.dask.design import DaskDesign
     from logitfit.design.core import Design
+    from logitfit.design.source import RowSource
 
 __all__ = [
     "BLOCK_BYTES",
@@ -123,7 +123,7 @@ def log_expit_and_expit(
     return log_mu, mu
 
 
-def starting_point(design: Design | DaskDesign) -> NDArray[np.float64]:
+def starting_point(design: RowSource) -> NDArray[np.float64]:
     """Zero slopes and the intercept at the logit of the overall event rate.
 
     Parameters
@@ -140,12 +140,12 @@ def starting_point(design: Design | DaskDesign) -> NDArray[np.float64]:
     return start
 
 
-def logit_rate(design: Design | DaskDesign) -> float:
+def logit_rate(design: RowSource) -> float:
     """Return ``logit(E / N)``, the intercept-only estimate without offset.
 
     Parameters
     ----------
-    design : Design or DaskDesign
+    design : RowSource
 
     Returns
     -------
@@ -326,7 +326,7 @@ def loglik(coef: NDArray[np.float64], design: Design) -> float:
     return deviance_to_loglik(evaluate(coef, design, with_hessian=False).deviance, design)
 
 
-def deviance_to_loglik(deviance: float, design: Design | DaskDesign) -> float:
+def deviance_to_loglik(deviance: float, design: RowSource) -> float:
     """Convert a deviance to the log-likelihood: ``l = l_saturated - D / 2``.
 
     The saturated log-likelihood is summed per row without cancellation

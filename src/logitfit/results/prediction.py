@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from logitfit.design import checks as check
-from logitfit.design.core import Design, new_rows, rows_in_memory
+from logitfit.design.core import new_rows, rows_in_memory
 from logitfit.design.new_levels import Unseen, unseen_option
 from logitfit.exceptions import DataError
 from logitfit.results.link_tables import interval_table, link_table
@@ -61,10 +61,8 @@ def predict(
     if kind not in ("probability", "link"):
         raise DataError(f"kind must be 'probability' or 'link', got {kind!r}.")
     unseen = unseen_option(unseen)
-    if not isinstance(result.design, Design) and (
-        new_data is None or check.is_dask_collection(new_data)
-    ):
-        rows = result.design.lazy_rows()
+    rows = result.design.lazy_rows()
+    if rows is not None and (new_data is None or check.is_dask_collection(new_data)):
         if unseen != "raise" and new_data is not None:
             # The lazy path builds each partition with new_rows' default; rather than raise
             # from inside a partition later, say now that the option is not carried there.
@@ -116,8 +114,8 @@ def predict_interval(
     pandas.DataFrame (a Dask DataFrame for a fit on Dask data)
     """
     unseen = unseen_option(unseen)  # before the Dask branch, which does not look at it
-    if not isinstance(result.design, Design) and new_data is None:
-        rows = result.design.lazy_rows()
+    rows = result.design.lazy_rows()
+    if rows is not None and new_data is None:
         return rows.predict_interval(result, level)
     quantile = stats.norm.ppf(0.5 + check.confidence_level(level) / 2.0)
     link = predict(result, new_data, kind="link", offset=offset, std_errors=True, unseen=unseen)

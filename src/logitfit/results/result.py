@@ -28,7 +28,6 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from logitfit.design import checks as check
-from logitfit.design.core import Design
 from logitfit.design.new_levels import Unseen
 from logitfit.diagnostics.separation import Separation
 from logitfit.inference.covariance import Covariance, covariance_for, covariance_matrix
@@ -39,7 +38,7 @@ from logitfit.likelihood.methods import MAXIMUM_LIKELIHOOD, Likelihood
 from logitfit.solvers import SolverResult
 
 if TYPE_CHECKING:
-    from logitfit.backends.dask.design import DaskDesign
+    from logitfit.design.source import RowSource
     from logitfit.inference.measures import FirthTests
 
 __all__ = ["LogitResult"]
@@ -51,7 +50,7 @@ class LogitResult:
 
     Attributes
     ----------
-    design : Design or DaskDesign
+    design : RowSource
         The data the model was fitted on (a DaskDesign, holding totals only, for Dask data).
     coef : pandas.Series of length p
         Estimated coefficients, indexed by column name.
@@ -81,7 +80,7 @@ class LogitResult:
         from it by name.
     """
 
-    design: Design | DaskDesign
+    design: RowSource
     coef: pd.Series
     hessian: NDArray[np.float64]
     deviance: float

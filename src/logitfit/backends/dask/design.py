@@ -308,7 +308,7 @@ class DaskDesign:
         """Add up ``sums(partition_design, *args)`` over the partitions, in one Dask pass."""
         return row_sums(self.parts, self.build, sums, *args)
 
-    def lazy_rows(self) -> ModuleType:
+    def lazy_rows(self) -> ModuleType | None:
         """Return :mod:`logitfit.backends.dask.rows`, the lazy per-row results of this fit."""
         from logitfit.backends.dask import rows
 

@@ -50,9 +50,8 @@ from logitfit.diagnostics.separation import (
     projected_rows,
     sample_candidate,
     separation_in_directions,
-    sign_rows,
-    unexplored_directions,
 )
+from logitfit.diagnostics.separation_programs import sign_rows, unexplored_directions
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -317,10 +316,10 @@ def _check_separation(
     """Decide separation from the row sample and one pass, and warn in words.
 
     A sample that is not separated rules out the directions it spans, and one pass settles the
-    rest (see :func:`logitfit.diagnostics.separation.unexplored_directions`); a separated sample
-    gives a direction that one pass checks on every row: if no row contradicts it, the whole data
-    are separated (the in-memory check's proof, without collecting the rows). Otherwise the
-    question stays open and the warning says so.
+    rest (see :func:`logitfit.diagnostics.separation_programs.unexplored_directions`); a
+    separated sample gives a direction that one pass checks on every row: if no row contradicts
+    it, the whole data are separated (the in-memory check's proof, without collecting the
+    rows). Otherwise the question stays open and the warning says so.
     """
     candidate = sample_candidate(sample)
     if candidate is not None:

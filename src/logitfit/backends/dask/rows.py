@@ -11,7 +11,7 @@ curves) need every row in memory and raise :class:`logitfit.exceptions.ScaleErro
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -36,11 +36,11 @@ _RESIDUALS = ["fitted", "resid_response", "resid_pearson", "resid_deviance"]
 
 
 def _dask_design(result: LogitResult) -> DaskDesign:
-    if isinstance(result.design, Design):
+    if result.design.lazy_rows() is None:  # only a design in partitions has lazy rows
         raise DataError(
             "This model was fitted in memory; use result.predict() or logitfit.influence(result)."
         )
-    return result.design
+    return cast("DaskDesign", result.design)
 
 
 def _light(design: DaskDesign) -> DaskDesign:
