@@ -21,9 +21,11 @@ from tests.conftest import DATA, PENGUIN_FORMULA
 SPECTOR_FORMULA = "GRADE ~ GPA + TUCE + PSI"
 
 
-def pdf_text(path: Path) -> tuple[int, str]:
+def pdf_text(path: Path, plain: bool = True) -> tuple[int, str]:
     reader = pypdf.PdfReader(path)
     text = "\n".join(page.extract_text() for page in reader.pages)
+    if not plain:
+        return len(reader.pages), text
     # Typst's text layer has no-break spaces, true minus signs, and hyphens extracted as soft
     # hyphens (U+00AD); compare with plain text.
     for special, plain in (("\u00a0", " "), ("\u2212", "-"), ("\u00ad", "-")):
@@ -71,6 +73,37 @@ def test_html_is_self_contained_with_mathml_figures_and_captions(
         assert "<math" in html and 'href="#eq-gradient"' in html
     else:
         assert 'href="#fig-roc"' in html and 'href="#tbl-hosmer-lemeshow"' in html
+
+
+# Cells that ran into each other in a PDF's text: a token with two decimal points
+# ("-79.025012.1159"), or an exponent followed by more digits ("2.80e-060.3570").
+GLUED = re.compile(r"\d\.\d+\.\d|\de[-\u2212+]\d{2}\d")
+
+
+@pytest.mark.parametrize("name", ["derivation.pdf", "diagnostics.pdf"])
+def test_pdf_cells_stay_apart_and_negative_numbers_have_one_minus_sign(
+    bundled: dict[str, Path], name: str
+) -> None:
+    _, text = pdf_text(bundled[name], plain=False)
+    assert not GLUED.search(text), GLUED.search(text)
+    # Every negative number is typeset with the minus sign U+2212, never a hyphen.
+    assert not re.search(r"(?<![\w.\-])-\.?\d", text), re.search(
+        r".{20}(?<![\w.\-])-\.?\d.{10}", text
+    )
+    assert "\u2212" in text
+
+
+@pytest.mark.parametrize("name", ["derivation.html", "diagnostics.html"])
+def test_html_numbers_are_right_aligned_and_never_break(
+    bundled: dict[str, Path], name: str
+) -> None:
+    html = html_text(bundled[name])
+    assert re.search(r"td\[style\*=\"text-align: right\"\][^{]*\{ *white-space: nowrap", html)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    numeric = [c for c in cells if re.fullmatch(r"[<\u2212+]?[\d.]+(e\u2212?\d+)?", c.strip())]
+    right = re.findall(r'<td style="text-align: right;">([^<]*)</td>', html)
+    assert numeric and set(numeric) <= set(right)  # every plain number sits in a right-aligned cell
+    assert not any(re.search(r"-\d", c) for c in cells)  # and none has a hyphen for its minus
 
 
 def test_diagnostics_pdf_shows_the_fitted_numbers(
@@ -173,6 +206,8 @@ def test_a_failing_cell_names_its_line_and_leaves_no_output(
     reports = tmp_path / "reports"
     reports.mkdir()
     shutil.copy(DATA.parent / "_quarto.yml", tmp_path / "_quarto.yml")
+    for shared in ("report.css", "typst-header.typ"):
+        shutil.copy(DATA.parent / "reports" / shared, reports / shared)
     (tmp_path / "data").mkdir()
     shutil.copy(DATA / "penguins.csv", tmp_path / "data" / "penguins.csv")
     (reports / "derivation.qmd").write_text(
@@ -202,46 +237,79 @@ def test_unsupported_markup_is_refused(tmp_path: Path) -> None:
         read_qmd(page)
 
 
-def test_quarto_engine_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in quarto records its arguments: the facts of Quarto 1.10 in DESIGN.md hold."""
-    log = tmp_path / "calls.txt"
+def _fake_quarto(tmp_path: Path, log: Path, fails: bool = False) -> Path:
+    """A stand-in quarto that behaves as Quarto 1.10.18 does in a folder holding _quarto.yml.
+
+    It writes ``D/reports/x.html`` for ``render reports/x.qmd --output-dir D`` (the path from the
+    project root is kept), creates ``.quarto/`` and appends to ``.gitignore`` where it runs.
+    """
     fake = tmp_path / "bin" / "quarto"
-    fake.parent.mkdir()
+    fake.parent.mkdir(exist_ok=True)
     fake.write_text(
         "#!/bin/sh\n"
-        f'echo "$QUARTO_PYTHON|$*" >> {log}\n'
+        f'echo "$QUARTO_PYTHON|$(pwd)|$*" >> {log}\n'
+        + ('echo "\033[31mERROR: Unknown format typst-x\033[0m" >&2; exit 1\n' if fails else "")
+        + 'mkdir -p .quarto; echo "/.quarto/" >> .gitignore\n'
         'out=""; to=""; file="$2"\n'
         'while [ $# -gt 0 ]; do case "$1" in\n'
         '  --output-dir) out="$2";; --to) to="$2";;\n'
         "esac; shift; done\n"
         'stem=$(basename "$file" .qmd); ext=html; [ "$to" = typst ] && ext=pdf\n'
-        'echo fake > "$out/$stem.$ext"\n'
+        'mkdir -p "$out/$(dirname "$file")"; echo fake > "$out/$(dirname "$file")/$stem.$ext"\n'
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(render_module.importlib.util, "find_spec", lambda name: object())
+    return fake.parent
+
+
+def test_quarto_engine_renders_a_copy_and_collects_its_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "calls.txt"
+    monkeypatch.setenv("PATH", f"{_fake_quarto(tmp_path, log)}{os.pathsep}{os.environ['PATH']}")
+    root = render_module._project_root()
+    before = sorted(p.name for p in root.iterdir())
     written = render_report(
         DATA / "spector.csv", formula=SPECTOR_FORMULA, output_dir=tmp_path / "out", title="T"
     )
     assert [p.read_text().strip() for p in written] == ["fake", "fake"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "diagnostics-spector.html", "diagnostics-spector.pdf",
+    ]  # fmt: skip
+    # Quarto ran in a scratch copy: nothing was written into the report sources.
+    assert sorted(p.name for p in root.iterdir()) == before
+    assert not (root / ".quarto").exists()
     calls = log.read_text().splitlines()
     assert len(calls) == 2
-    python, arguments = calls[1].split("|", 1)
-    assert Path(python).name.startswith("python")
-    assert "--to typst" in arguments and "--output-dir" in arguments
+    python, folder, arguments = calls[1].split("|", 2)
+    assert Path(python).name.startswith("python") and Path(folder) != root
+    assert arguments.startswith("render reports/diagnostics.qmd --to typst --output-dir")
     assert f"-P data:{DATA / 'spector.csv'}" in arguments
     assert f"-P formula:{SPECTOR_FORMULA}" in arguments and "-M title:T" in arguments
 
 
-def test_quarto_parameters_need_papermill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = tmp_path / "quarto"
-    fake.write_text("#!/bin/sh\nexit 0\n")
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(render_module.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(ReportError, match="pip install papermill"):
-        render_report(DATA / "spector.csv", formula=SPECTOR_FORMULA, output_dir=tmp_path / "o",
-                      engine="quarto")  # fmt: skip
+def test_a_failing_quarto_says_why_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "calls.txt"
+    path = _fake_quarto(tmp_path, log, fails=True)
+    monkeypatch.setenv("PATH", f"{path}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(ReportError) as raised:
+        render_report(DATA / "spector.csv", formula=SPECTOR_FORMULA, output_dir=tmp_path / "o")
+    message = str(raised.value)
+    assert "\n" not in message and "\x1b" not in message
+    assert "ERROR: Unknown format typst-x" in message and 'engine="builtin"' in message
+    code = main(["report", str(DATA / "spector.csv"), "-f", SPECTOR_FORMULA, "--output-dir",
+                 str(tmp_path / "o")])  # fmt: skip
+    error = capsys.readouterr().err
+    assert code == 2 and "--engine builtin" in error and "=" not in error.split(":", 2)[2]
+
+
+def test_quarto_needs_papermill_in_the_kernel() -> None:
+    # Real Quarto injects -P parameters with papermill: it is one of logitfit's dependencies.
+    import importlib.metadata
+
+    requirements = importlib.metadata.requires("logitfit") or []
+    assert any(r.startswith("papermill") for r in requirements)
 
 
 def test_diagnostics_with_firth_on_separated_data(tmp_path: Path) -> None:

@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(report)
         return 0 if report.all_within else 1
     except LogitfitError as error:
-        print(f"logitfit: error: {error}", file=sys.stderr)
+        print(f"logitfit: error: {error.for_cli()}", file=sys.stderr)
         return 2
 
 

@@ -25,7 +25,24 @@ __all__ = [
 
 
 class LogitfitError(Exception):
-    """Base class of every error logitfit raises on purpose."""
+    """Base class of every error logitfit raises on purpose.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what to do, in the words of the Python API (``overwrite=True``).
+    cli : str, optional
+        The same message in the command line's words (``--overwrite``), where they differ; the
+        CLI prints :meth:`for_cli`, so no Python keyword reaches a command-line user.
+    """
+
+    def __init__(self, message: str = "", *, cli: str | None = None) -> None:
+        super().__init__(message)
+        self.cli = cli
+
+    def for_cli(self) -> str:
+        """Return the message as the command line says it."""
+        return self.cli if self.cli is not None else str(self)
 
 
 class DataError(LogitfitError, ValueError):

@@ -174,10 +174,12 @@ def complete_rows(
         return None
     if missing == "raise":
         complete = f"the {int((~any_bad).sum())} complete rows" if whole_data else "complete rows"
+        found = f"Missing or infinite values in columns the model uses: {'; '.join(problems)}. "
         raise MissingValueError(
-            f"Missing or infinite values in columns the model uses: {'; '.join(problems)}. "
-            f"Fill them in, or drop those rows explicitly with missing='drop' "
-            f"(CLI: --drop-missing) to fit on {complete}."
+            f"{found}Fill them in, or drop those rows explicitly with missing='drop' to fit "
+            f"on {complete}.",
+            cli=f"{found}Fill them in, or drop those rows explicitly with --drop-missing to fit "
+            f"on {complete}.",
         )
     return pd.Series(~any_bad, index=frame.index)
 

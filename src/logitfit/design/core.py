@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
 from logitfit.design import checks as check
+from logitfit.design.messages import formulaic_reason
 from logitfit.design.new_levels import Unseen, formula_rows
 from logitfit.exceptions import DataError, FormulaError
 from logitfit.likelihood.deviance import saturated_loglik_rows
@@ -281,7 +282,9 @@ def new_rows(
         try:
             X, unseen_rows = formula_rows(design.model_spec, new_data, unseen)
         except FormulaicError as error:
-            raise FormulaError(f"Cannot apply the model's formula to new data: {error}") from error
+            raise FormulaError(
+                f"Cannot apply the model's formula to new data: {formulaic_reason(error)}."
+            ) from error
         labels = new_data.index
     else:
         frame = check.predictor_frame(new_data, None)

@@ -18,6 +18,7 @@ from formulaic.errors import DataMismatchWarning, FormulaicError
 from logitfit.design import checks as check
 from logitfit.design.checks import mentioned_columns
 from logitfit.design.core import Design, assemble
+from logitfit.design.messages import formulaic_reason
 from logitfit.design.plain import plain_columns, stack_columns
 from logitfit.design.roles import Column, Missing, RowRoles, describe_row_roles
 from logitfit.exceptions import DataError, FormulaError
@@ -66,8 +67,8 @@ def parse_formula(formula: str) -> tuple[Any, Any, tuple[str, ...]]:
         lhs, rhs = parsed.lhs, parsed.rhs
     except (FormulaicError, AttributeError, SyntaxError, ValueError) as error:
         raise FormulaError(
-            f"Cannot read the formula {formula!r}: it must look like 'y ~ x1 + x2' "
-            f"with an outcome on the left ({error})."
+            f"Cannot read the formula {formula!r}: {formulaic_reason(error)}. A formula looks "
+            "like 'y ~ x1 + x2', with the outcome on the left."
         ) from error
     return lhs, rhs, tuple(sorted(set(lhs.required_variables) | set(rhs.required_variables)))
 
@@ -167,7 +168,9 @@ def formula_design(
         try:
             lhs_matrix = lhs.get_model_matrix(data, na_action="raise")
         except FormulaicError as error:
-            raise FormulaError(f"Cannot evaluate the outcome {response_name!r}: {error}") from error
+            raise FormulaError(
+                f"Cannot evaluate the outcome {response_name!r}: {formulaic_reason(error)}."
+            ) from error
         if lhs_matrix.shape[1] != 1:
             raise FormulaError(
                 f"The outcome {response_name!r} expands to {lhs_matrix.shape[1]} columns; "
@@ -189,7 +192,7 @@ def formula_design(
                 source = rhs if model_spec is None else model_spec
                 matrix = source.get_model_matrix(data, na_action="raise")
         except (FormulaicError, DataMismatchWarning) as error:
-            message = f"Cannot build the design matrix from {formula!r}: {error}"
+            message = f"Cannot build the design matrix from {formula!r}: {formulaic_reason(error)}."
             raise FormulaError(message) from error
         spec = matrix.model_spec
         names = tuple(str(c) for c in matrix.columns)

@@ -22,6 +22,7 @@ from formulaic.materializers.types import FactorValues
 from formulaic.parser.types import Factor
 from numpy.typing import NDArray
 
+from logitfit.design.messages import formulaic_reason
 from logitfit.exceptions import DataError, FormulaError
 
 __all__ = ["Unseen", "formula_rows", "unseen_option"]
@@ -150,7 +151,9 @@ def _model_matrix(spec: ModelSpec, data: pd.DataFrame) -> NDArray[np.float64]:
             warnings.simplefilter("error", DataMismatchWarning)
             matrix = spec.get_model_matrix(data, na_action="raise")
     except DataMismatchWarning as error:  # formulaic's own errors are left to the caller
-        raise FormulaError(f"Cannot apply the model's formula to new data: {error}") from error
+        raise FormulaError(
+            f"Cannot apply the model's formula to new data: {formulaic_reason(error)}."
+        ) from error
     return np.asarray(matrix.to_numpy(dtype=np.float64))
 
 

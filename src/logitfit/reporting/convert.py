@@ -19,13 +19,13 @@ __all__ = ["to_html", "to_pdf"]
 
 _STYLE = Path(__file__).with_name("report.css")
 
-# Typst set-up placed before pandoc's template: captions already carry "Figure N:" (as Quarto
-# writes them), so Typst's own supplement is dropped; long tables may break across pages, and
-# use a smaller font to fit the page width.
+# The engine's own Typst set-up, before the document's include-in-header files: captions
+# already carry "Figure N:" (as Quarto writes them), so Typst's own supplement is dropped (the
+# caption stays a sticky block: it never ends a page without its table), and table captions go
+# above their tables, as in Quarto's Typst output.
 _TYPST_HEADER = """\
-#show figure.caption: it => it.body
-#show figure.where(kind: table): set block(breakable: true)
-#show table: set text(size: 8.5pt)
+#show figure.caption: it => block(sticky: true, it.body)
+#show figure.where(kind: table): set figure.caption(position: top)
 #show raw.where(block: true): set text(size: 8pt)
 """
 
@@ -36,7 +36,21 @@ def _with_metadata(markdown: str, metadata: dict[str, Any]) -> str:
     return f"---\n{yaml.safe_dump(present, allow_unicode=True)}---\n\n{markdown}"
 
 
-def to_html(markdown: str, metadata: dict[str, Any], workdir: Path, output: Path) -> None:
+def _listed(value: Any) -> list[str]:
+    """Return an option that may be one path or a list of paths as a list."""
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def to_html(
+    markdown: str,
+    metadata: dict[str, Any],
+    workdir: Path,
+    output: Path,
+    options: dict[str, Any],
+    root: Path,
+) -> None:
     """Write one self-contained HTML page: images and style embedded, math as MathML.
 
     Parameters
@@ -47,7 +61,13 @@ def to_html(markdown: str, metadata: dict[str, Any], workdir: Path, output: Path
     workdir : pathlib.Path
         Folder holding the figures referenced by ``markdown``.
     output : pathlib.Path
+    options : dict
+        The document's ``format: html`` options; ``css`` files (relative to ``root``) are
+        embedded after the engine's own style sheet, as Quarto adds them after its theme.
+    root : pathlib.Path
+        The project root.
     """
+    sheets = [f"--css={_STYLE}"] + [f"--css={root / s}" for s in _listed(options.get("css"))]
     try:
         pypandoc.convert_text(
             _with_metadata(markdown, metadata),
@@ -59,7 +79,7 @@ def to_html(markdown: str, metadata: dict[str, Any], workdir: Path, output: Path
                 "--standalone",
                 "--embed-resources",
                 "--mathml",
-                f"--css={_STYLE}",
+                *sheets,
                 f"--resource-path={workdir}",
             ],
         )
@@ -67,8 +87,15 @@ def to_html(markdown: str, metadata: dict[str, Any], workdir: Path, output: Path
         raise ReportError(f"pandoc could not write {output.name}: {error}") from error
 
 
-def to_pdf(markdown: str, metadata: dict[str, Any], workdir: Path, output: Path) -> None:
-    """Write a PDF through Typst: A4, numbered pages, typeset math.
+def to_pdf(
+    markdown: str,
+    metadata: dict[str, Any],
+    workdir: Path,
+    output: Path,
+    options: dict[str, Any],
+    root: Path,
+) -> None:
+    """Write a PDF through Typst, with the page geometry of the document's ``typst`` options.
 
     Parameters
     ----------
@@ -78,12 +105,22 @@ def to_pdf(markdown: str, metadata: dict[str, Any], workdir: Path, output: Path)
     workdir : pathlib.Path
         Folder holding the figures referenced by ``markdown``; the Typst source is written here.
     output : pathlib.Path
+    options : dict
+        The document's ``format: typst`` options: ``papersize`` and ``margin`` (``x``, ``y``)
+        as Quarto's Typst format reads them, and ``include-in-header`` files (relative to
+        ``root``), included after the engine's own set-up.
+    root : pathlib.Path
+        The project root.
     """
     header = workdir / "header.typ"
-    header.write_text(_TYPST_HEADER, encoding="utf-8")
+    shared = "".join(
+        (root / name).read_text(encoding="utf-8") + "\n"
+        for name in _listed(options.get("include-in-header"))
+    )
+    header.write_text(_TYPST_HEADER + shared, encoding="utf-8")
     source = workdir / f"{output.stem}.typ"
+    page: dict[str, Any] = {k: options[k] for k in ("papersize", "margin") if k in options}
     try:
-        page = {"papersize": "a4", "margin": {"x": "2cm", "y": "2.2cm"}}
         pypandoc.convert_text(
             _with_metadata(markdown, {**metadata, **page}),
             "typst",

@@ -50,7 +50,10 @@ def _parameters_cell(document: Document, parameters: dict[str, Any]) -> int | No
 
 
 def execute(
-    document: Document, parameters: dict[str, Any], timeout: int = 600
+    document: Document,
+    parameters: dict[str, Any],
+    defaults: dict[str, Any] | None = None,
+    timeout: int = 600,
 ) -> list[list[dict[str, Any]]]:
     """Execute every cell and return the outputs of each (nbformat output dicts).
 
@@ -62,6 +65,9 @@ def execute(
     document : Document
     parameters : dict
         Values for names declared in the parameters cell.
+    defaults : dict, optional
+        Document-wide cell options (``execute:``); a cell with ``eval: false`` (its own option,
+        else the default) is not run and has no outputs, as in Quarto.
     timeout : int
         Seconds allowed per cell.
 
@@ -73,7 +79,10 @@ def execute(
     index = _parameters_cell(document, parameters)
     notebook = nbformat.v4.new_notebook()
     origin: list[int | None] = []
+    run_by_default = bool((defaults or {}).get("eval", True))
     for k, cell in enumerate(document.cells):
+        if not cell.options.get("eval", run_by_default):
+            continue
         notebook.cells.append(nbformat.v4.new_code_cell(cell.source))
         origin.append(k)
         if k == index and parameters:

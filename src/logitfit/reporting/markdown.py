@@ -19,6 +19,8 @@ __all__ = ["assemble"]
 
 _EQUATION = re.compile(r"\$\$(.+?)\$\$\s*\{#(eq-[\w-]+)\}", re.DOTALL)
 _REFERENCE = re.compile(r"@((?:fig|tbl|eq)-[\w-]+)")
+# Code is never a cross-reference: fenced blocks and inline spans are left as written.
+_CODE = re.compile(r"(^```.*?^```[ \t]*$|`[^`\n]+`)", re.DOTALL | re.MULTILINE)
 _KINDS = {"fig": "Figure", "tbl": "Table", "eq": "Equation"}
 
 
@@ -55,7 +57,18 @@ def _resolve(text: str, numbers: dict[str, int], where: str) -> str:
         body, label = match.group(1).strip(), match.group(2)
         return f"[]{{#{label}}}\n$$ {body} \\qquad ({numbers[label]}) $$"
 
-    return _REFERENCE.sub(link, _EQUATION.sub(equation, text))
+    pieces = _CODE.split(text)  # code at the odd positions
+    return "".join(
+        piece if k % 2 else _REFERENCE.sub(link, _EQUATION.sub(equation, piece))
+        for k, piece in enumerate(pieces)
+    )
+
+
+def _html_table(html: str) -> str:
+    """Convert a rich output's HTML table (a DataFrame's) to Markdown, as Quarto parses it."""
+    import pypandoc  # the report stack: loaded with the engine
+
+    return str(pypandoc.convert_text(html, "markdown", format="html")).strip()
 
 
 def _cell_markdown(
@@ -78,6 +91,7 @@ def _cell_markdown(
             if output["name"] == "stdout" or options.get("warning", True):
                 parts.append(f"```\n{output['text'].rstrip()}\n```")
             continue
+        # display_data and execute_result alike: a cell's value shows as Quarto shows it.
         data = output.get("data", {})
         if "text/markdown" in data:
             parts.append(data["text/markdown"])
@@ -90,7 +104,9 @@ def _cell_markdown(
                 parts.append(f"![{caption}]({figure_dir.name}/{name}){{#{label} width=85%}}")
             else:
                 parts.append(f"![]({figure_dir.name}/{name}){{width=85%}}")
-        elif "text/plain" in data and kind == "display_data":
+        elif "<table" in data.get("text/html", ""):
+            parts.append(_html_table(data["text/html"]))
+        elif "text/plain" in data:
             parts.append(f"```\n{data['text/plain']}\n```")
     if label.startswith("fig-") and images != 1:
         raise ReportError(f"cell at line {cell.line}: {label} must produce exactly one image.")

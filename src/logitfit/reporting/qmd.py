@@ -19,7 +19,7 @@ from logitfit.exceptions import LogitfitError
 __all__ = ["CELL_OPTIONS", "Cell", "Document", "Markdown", "ReportError", "read_qmd"]
 
 #: Cell options the built-in engine understands (Quarto's names and meanings).
-CELL_OPTIONS = frozenset({"echo", "label", "fig-cap", "tbl-cap", "tags", "warning"})
+CELL_OPTIONS = frozenset({"echo", "eval", "label", "fig-cap", "tbl-cap", "tags", "warning"})
 
 _FENCE = re.compile(r"^```\{(\w+)\}\s*$")
 _OPTION = re.compile(r"^#\|\s?(.*)$")
@@ -85,6 +85,11 @@ def _parse_options(lines: list[str], where: str) -> dict[str, Any]:
     return dict(options)
 
 
+def _in_code_span(line: str, position: int) -> bool:
+    """Tell whether ``position`` lies inside an inline code span of ``line``."""
+    return line[:position].count("`") % 2 == 1
+
+
 def read_qmd(path: Path) -> Document:
     """Parse a ``.qmd`` file.
 
@@ -110,11 +115,22 @@ def read_qmd(path: Path) -> Document:
     text: list[str] = []
     text_line = start + 1
     i = start
+    in_code = False  # inside a plain (not executed) fenced code block of the Markdown
     while i < len(lines):
         fence = _FENCE.match(lines[i])
+        if fence is None and (lines[i].startswith("```") or in_code):
+            in_code ^= lines[i].startswith("```")
+            text.append(lines[i])
+            i += 1
+            continue
         if fence is None:
             if "`{python}" in lines[i] or "`{r}" in lines[i]:
                 raise ReportError(f"{path}:{i + 1}: inline code is not supported; use a cell.")
+            if "{{<" in lines[i] and not _in_code_span(lines[i], lines[i].index("{{<")):
+                raise ReportError(
+                    f"{path}:{i + 1}: Quarto shortcodes ({{{{< ... >}}}}) are not supported by "
+                    "logitfit's built-in engine; remove it, or render with Quarto."
+                )
             text.append(lines[i])
             i += 1
             continue

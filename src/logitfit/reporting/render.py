@@ -7,8 +7,8 @@ parameter leaves nothing behind, and an existing file is replaced only with ``ov
 
 from __future__ import annotations
 
-import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,13 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from logitfit.design.formula import design_from_formula
 from logitfit.design.io import read_table
 from logitfit.reporting.convert import to_html, to_pdf
 from logitfit.reporting.execute import execute
 from logitfit.reporting.markdown import assemble
+from logitfit.reporting.options import document_options
 from logitfit.reporting.qmd import ReportError, read_qmd
 
 __all__ = ["BUNDLED_FORMULA", "bundled_data", "render_report"]
@@ -33,7 +32,6 @@ BUNDLED_FORMULA = (
     "sex ~ bill_length_mm + bill_depth_mm + flipper_length_mm + body_mass_g + C(species)"
 )
 FORMATS = ("html", "pdf")
-_TOP_KEYS = {"title", "subtitle", "author", "date", "format", "execute", "jupyter", "project"}
 
 
 def _project_root() -> Path:
@@ -54,66 +52,100 @@ def bundled_data() -> Path:
     return _project_root() / "data" / "penguins.csv"
 
 
-def _options(root: Path, front_matter: dict[str, Any], where: str) -> dict[str, Any]:
-    """Merge ``_quarto.yml`` with a document's front matter, refusing what we cannot honour."""
-    project = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}
-    merged = {**project, **front_matter}
-    unknown = sorted(set(merged) - _TOP_KEYS)
-    if unknown:
-        raise ReportError(f"{where}: option(s) {', '.join(unknown)} are not supported.")
-    html = (merged.get("format") or {}).get("html") or {}
-    if html.get("html-math-method", "mathml") != "mathml" or not html.get("embed-resources", True):
-        raise ReportError(f"{where}: the built-in engine writes MathML into self-contained pages.")
-    return merged
-
-
 def _render_builtin(
     qmd: Path, parameters: dict[str, Any], title: str | None, formats: Sequence[str], work: Path
 ) -> dict[str, Path]:
     """Execute the document once and convert it to every requested format."""
-    root = _project_root()
     document = read_qmd(qmd)
-    options = _options(root, document.front_matter, qmd.name)
-    outputs = execute(document, parameters)
+    options = document_options(_project_root(), qmd, document.front_matter)
+    outputs = execute(document, parameters, options.execute)
     scratch = work / f".{qmd.stem}"
-    markdown = assemble(document, outputs, scratch / "figures", options.get("execute") or {})
-    metadata = {key: options.get(key) for key in ("title", "subtitle", "author", "date")}
-    metadata = {key: str(value) for key, value in metadata.items() if value is not None}
+    markdown = assemble(document, outputs, scratch / "figures", options.execute)
+    metadata = options.metadata()
     if title is not None:
         metadata["title"] = title
     written = {}
     for fmt in formats:
         target = work / f"{qmd.stem}.{fmt}"
-        (to_html if fmt == "html" else to_pdf)(markdown, metadata, scratch, target)
+        if fmt == "html":
+            to_html(markdown, metadata, scratch, target, options.format("html"), options.root)
+        else:
+            to_pdf(markdown, metadata, scratch, target, options.format("typst"), options.root)
         written[fmt] = target
     shutil.rmtree(scratch)
     return written
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _quarto_project(work: Path) -> Path:
+    """Copy ``_quarto.yml`` and ``reports/`` into a scratch project folder inside ``work``.
+
+    Quarto writes ``.quarto/`` into the project it renders and appends to its ``.gitignore``;
+    rendering a copy keeps the report sources (in site-packages, for an installed package)
+    untouched.
+    """
+    root = _project_root()
+    project = work / ".quarto-project"
+    if not project.exists():
+        project.mkdir()
+        shutil.copy2(root / "_quarto.yml", project / "_quarto.yml")
+        shutil.copytree(root / "reports", project / "reports")
+    return project
+
+
+def _quarto_failure(qmd: Path, fmt: str, output: str) -> ReportError:
+    """One line saying why Quarto failed, and how to render without it."""
+    lines = [_ANSI.sub("", line).strip() for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR")]
+    reason = (errors or lines or ["no message"])[-1]
+    message = f"Quarto could not render {qmd.name} to {fmt}: {reason}. The built-in engine "
+    return ReportError(
+        message + 'renders without Quarto: engine="builtin".',
+        cli=message + "renders without Quarto: --engine builtin.",
+    )
+
+
 def _render_quarto(
     qmd: Path, parameters: dict[str, Any], title: str | None, formats: Sequence[str], work: Path
 ) -> dict[str, Path]:
-    """Render with the Quarto CLI (1.10): ``-P`` parameters need papermill in the kernel."""
+    """Render with the Quarto CLI (1.10) from a scratch copy of the sources.
+
+    Quarto's Jupyter engine passes ``-P`` parameters through papermill (a dependency of
+    logitfit); in a folder holding ``_quarto.yml`` it writes ``reports/x.qmd`` to
+    ``OUTPUT/reports/x.html`` (the path relative to the project root is kept).
+    """
     executable = shutil.which("quarto")
     if executable is None:
-        raise ReportError("The quarto command is not on PATH; use engine='builtin'.")
-    if parameters and importlib.util.find_spec("papermill") is None:
-        raise ReportError("Quarto passes parameters through papermill: pip install papermill.")
+        raise ReportError(
+            'The quarto command is not on PATH; the built-in engine needs none: engine="builtin".',
+            cli="The quarto command is not on PATH; the built-in engine needs none: "
+            "--engine builtin.",
+        )
+    project = _quarto_project(work)
+    outputs = work / ".quarto-output"
     written = {}
     for fmt in formats:
-        command = [executable, "render", str(qmd), "--to", "html" if fmt == "html" else "typst"]
-        command += ["--output-dir", str(work)]
+        to = "html" if fmt == "html" else "typst"
+        command = [executable, "render", f"reports/{qmd.name}", "--to", to]
+        command += ["--output-dir", str(outputs)]
         for name, value in parameters.items():
             command += ["-P", f"{name}:{value}"]
         if title is not None:
             command += ["-M", f"title:{title}"]
         # Quarto picks its Python from QUARTO_PYTHON: make it this interpreter (with logitfit).
         environment = {**os.environ, "QUARTO_PYTHON": sys.executable}
-        done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
-        if done.returncode != 0:
-            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-5:])
-            raise ReportError(f"quarto render {qmd.name} --to {fmt} failed:\n{tail}")
-        written[fmt] = work / f"{qmd.stem}.{fmt}"
+        done = subprocess.run(
+            command, cwd=project, capture_output=True, text=True, env=environment, check=False
+        )
+        candidates = [outputs / "reports" / f"{qmd.stem}.{fmt}", outputs / f"{qmd.stem}.{fmt}"]
+        produced = next((path for path in candidates if path.is_file()), None)
+        if done.returncode != 0 or produced is None:
+            raise _quarto_failure(qmd, fmt, done.stderr or done.stdout)
+        target = work / f"{qmd.stem}.{fmt}"
+        os.replace(produced, target)
+        written[fmt] = target
     return written
 
 
@@ -174,6 +206,8 @@ def render_report(
         raise ReportError(f"method must be newton or firth; got {method!r}.")
     if engine not in ("auto", "builtin", "quarto"):
         raise ReportError(f"engine must be auto, builtin or quarto; got {engine!r}.")
+    if not 0.0 <= cutoff <= 1.0:
+        raise ReportError(f"The classification cutoff must lie between 0 and 1; got {cutoff:g}.")
     use_quarto = engine == "quarto" or (engine == "auto" and shutil.which("quarto") is not None)
     reports_dir = _project_root() / "reports"
     if data is None:
@@ -201,7 +235,11 @@ def render_report(
     targets = {(n, f): output / f"{n}{suffix}.{f}" for n in names for f in formats}
     existing = [str(p) for p in targets.values() if p.exists()]
     if existing and not overwrite:
-        raise ReportError(f"{', '.join(existing)} already exist; pass overwrite=True to replace.")
+        found = f"{', '.join(existing)} already exist"
+        raise ReportError(
+            f"{found}; pass overwrite=True to replace them.",
+            cli=f"{found}; pass --overwrite to replace them.",
+        )
     output.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=output))
     try:

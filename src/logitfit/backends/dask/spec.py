@@ -24,6 +24,7 @@ from logitfit.backends.dask.design import FrameBuilder
 from logitfit.backends.dask.scheduler import compute, tree_reduce
 from logitfit.design import checks as check
 from logitfit.design.formula import parse_formula
+from logitfit.design.messages import formulaic_reason
 from logitfit.design.roles import RowRoles
 from logitfit.exceptions import DataError, FormulaError, OutcomeError
 
@@ -228,7 +229,9 @@ def plan_frame(
     try:
         first_spec = rhs.get_model_matrix(head, na_action="ignore").model_spec
     except FormulaicError as error:
-        raise FormulaError(f"Cannot build the design matrix from {formula!r}: {error}") from error
+        raise FormulaError(
+            f"Cannot build the design matrix from {formula!r}: {formulaic_reason(error)}."
+        ) from error
     if first_spec.transform_state:
         stateful = ", ".join(sorted(first_spec.transform_state))
         raise FormulaError(
@@ -266,7 +269,9 @@ def plan_frame(
         template = _template(head, levels, _known_categories(data, list(levels)))
         spec = rhs.get_model_matrix(template, na_action="ignore").model_spec
     except FormulaicError as error:  # pragma: no cover - the head already built
-        raise FormulaError(f"Cannot build the design matrix from {formula!r}: {error}") from error
+        raise FormulaError(
+            f"Cannot build the design matrix from {formula!r}: {formulaic_reason(error)}."
+        ) from error
     names = tuple(str(c) for c in spec.column_names)
     builder = FrameBuilder(
         formula=formula, model_spec=spec, roles=roles.with_per_row(event=event_level)
