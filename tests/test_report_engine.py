@@ -77,7 +77,7 @@ def test_cell_values_eval_merged_execute_and_code_are_as_in_quarto(
         ("format:\n  typst:\n    margin:\n      left: 1cm\n", "derivation.qmd:5",
          "format.typst.margin.left"),
         ("execute:\n  cache: true\n", "derivation.qmd:3", "execute.cache"),
-        ("number-sections: true\n", "derivation.qmd:2", "number-sections"),
+        ("toc: true\n", "derivation.qmd:2", "toc"),
     ],
 )  # fmt: skip
 def test_options_the_engine_does_not_implement_are_refused_by_file_and_line(
@@ -122,3 +122,18 @@ def test_tables_are_simple_tables_with_right_aligned_numbers_and_minus_signs(
     assert lines[0] == "term" + " " * 9 + "estimate"
     assert lines[1] == "-" * 10 + "  " + "-" * 9
     assert lines[2:] == ["C(x)[T.b]" + " " * 7 + "\u22121.25", "z" + " " * 13 + "3.5e\u221208"]
+
+
+def test_section_references_follow_pandoc_numbering(tmp_path: Path) -> None:
+    from logitfit.reporting.markdown import assemble
+
+    page = tmp_path / "page.qmd"
+    page.write_text(
+        "# Intro {#sec-intro}\n\nSee @sec-method and `@sec-none`.\n\n# Aside {-}\n\n"
+        "# Method {#sec-method}\n\n## Details {#sec-details}\n\nBack to @sec-intro, @sec-details.\n"
+    )
+    markdown = assemble(read_qmd(page), [], tmp_path / "figures", {}, number_sections=True)
+    assert "See [Section 2](#sec-method) and `@sec-none`." in markdown
+    assert "Back to [Section 1](#sec-intro), [Section 2.1](#sec-details)." in markdown
+    with pytest.raises(ReportError, match=r"page.qmd:1: @sec-method: .*number-sections: true"):
+        assemble(read_qmd(page), [], tmp_path / "figures", {}, number_sections=False)

@@ -50,6 +50,7 @@ def to_html(
     output: Path,
     options: dict[str, Any],
     root: Path,
+    pandoc_options: list[str] | None = None,
 ) -> None:
     """Write one self-contained HTML page: images and style embedded, math as MathML.
 
@@ -66,6 +67,8 @@ def to_html(
         embedded after the engine's own style sheet, as Quarto adds them after its theme.
     root : pathlib.Path
         The project root.
+    pandoc_options : list of str, optional
+        Further pandoc options (``--number-sections``).
     """
     sheets = [f"--css={_STYLE}"] + [f"--css={root / s}" for s in _listed(options.get("css"))]
     try:
@@ -81,6 +84,7 @@ def to_html(
                 "--mathml",
                 *sheets,
                 f"--resource-path={workdir}",
+                *(pandoc_options or []),
             ],
         )
     except RuntimeError as error:
@@ -94,6 +98,7 @@ def to_pdf(
     output: Path,
     options: dict[str, Any],
     root: Path,
+    pandoc_options: list[str] | None = None,
 ) -> None:
     """Write a PDF through Typst, with the page geometry of the document's ``typst`` options.
 
@@ -111,6 +116,8 @@ def to_pdf(
         ``root``), included after the engine's own set-up.
     root : pathlib.Path
         The project root.
+    pandoc_options : list of str, optional
+        Further pandoc options (``--number-sections``).
     """
     header = workdir / "header.typ"
     shared = "".join(
@@ -130,6 +137,7 @@ def to_pdf(
             extra_args=[
                 "--standalone",
                 f"--include-in-header={header}",
+                *(pandoc_options or []),
             ],
         )
         typst.compile(str(source), output=str(output), root=str(workdir))

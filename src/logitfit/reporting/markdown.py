@@ -18,15 +18,41 @@ from logitfit.reporting.qmd import Cell, Document, Markdown, ReportError
 __all__ = ["assemble"]
 
 _EQUATION = re.compile(r"\$\$(.+?)\$\$\s*\{#(eq-[\w-]+)\}", re.DOTALL)
-_REFERENCE = re.compile(r"@((?:fig|tbl|eq)-[\w-]+)")
+_REFERENCE = re.compile(r"@((?:fig|tbl|eq|sec)-[\w-]+)")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{([^}]*)\})?\s*$", re.MULTILINE)
 # Code is never a cross-reference: fenced blocks and inline spans are left as written.
 _CODE = re.compile(r"(^```.*?^```[ \t]*$|`[^`\n]+`)", re.DOTALL | re.MULTILINE)
-_KINDS = {"fig": "Figure", "tbl": "Table", "eq": "Equation"}
+_KINDS = {"fig": "Figure", "tbl": "Table", "eq": "Equation", "sec": "Section"}
 
 
-def _number_labels(document: Document) -> dict[str, int]:
+def _number_sections(document: Document) -> dict[str, str]:
+    """Give each ``#sec-`` heading its number, as pandoc's ``--number-sections`` does.
+
+    Levels count from 1 (a level-2 heading before any level-1 one is 0.1); a heading marked
+    ``{-}`` or ``{.unnumbered}`` is not numbered.
+    """
+    counters = [0] * 6
+    numbers: dict[str, str] = {}
+    for block in document.blocks:
+        if not isinstance(block, Markdown):
+            continue
+        for k, piece in enumerate(_CODE.split(block.text)):
+            for match in _HEADING.finditer("" if k % 2 else piece):
+                attributes = (match.group(3) or "").split()
+                if "-" in attributes or ".unnumbered" in attributes:
+                    continue
+                level = len(match.group(1))
+                counters[level - 1] += 1
+                counters[level:] = [0] * (6 - level)
+                label = next((a[1:] for a in attributes if a.startswith("#sec-")), None)
+                if label is not None:
+                    numbers[label] = ".".join(str(c) for c in counters[:level])
+    return numbers
+
+
+def _number_labels(document: Document, number_sections: bool) -> dict[str, str]:
     counters = {"fig": 0, "tbl": 0, "eq": 0}
-    numbers: dict[str, int] = {}
+    numbers: dict[str, str] = _number_sections(document) if number_sections else {}
     for block in document.blocks:
         found = (
             [m.group(2) for m in _EQUATION.finditer(block.text)]
@@ -42,15 +68,24 @@ def _number_labels(document: Document) -> dict[str, int]:
             if label in numbers:
                 raise ReportError(f"{document.path.name}: the label {label} is used twice.")
             counters[kind] += 1
-            numbers[label] = counters[kind]
+            numbers[label] = str(counters[kind])
     return numbers
 
 
-def _resolve(text: str, numbers: dict[str, int], where: str) -> str:
+def _resolve(text: str, numbers: dict[str, str], where: str) -> str:
     def link(match: re.Match[str]) -> str:
         label = match.group(1)
+        if (
+            label not in numbers
+            and label.startswith("sec-")
+            and not any(key.startswith("sec-") for key in numbers)
+        ):
+            raise ReportError(
+                f"{where}: @{label}: sections are numbered, and so can be referred to, only with "
+                "number-sections: true (as in Quarto)."
+            )
         if label not in numbers:
-            raise ReportError(f"{where}: @{label} refers to no figure, table or equation.")
+            raise ReportError(f"{where}: @{label} refers to no section, figure, table or equation.")
         return f"[{_KINDS[label.split('-', 1)[0]]} {numbers[label]}](#{label})"
 
     def equation(match: re.Match[str]) -> str:
@@ -74,7 +109,7 @@ def _html_table(html: str) -> str:
 def _cell_markdown(
     cell: Cell,
     outputs: list[dict[str, Any]],
-    numbers: dict[str, int],
+    numbers: dict[str, str],
     figure_dir: Path,
     defaults: dict[str, Any],
 ) -> str:
@@ -122,6 +157,7 @@ def assemble(
     outputs: list[list[dict[str, Any]]],
     figure_dir: Path,
     defaults: dict[str, Any],
+    number_sections: bool = False,
 ) -> str:
     """Return the whole document as Markdown, with figures written to ``figure_dir``.
 
@@ -134,12 +170,15 @@ def assemble(
         Folder (next to the Markdown) for the figure files.
     defaults : dict
         Document-wide cell options (``execute`` in ``_quarto.yml`` and the front matter).
+    number_sections : bool
+        Headings are numbered (``number-sections: true``): ``@sec-`` references resolve to
+        "Section N".
 
     Returns
     -------
     str
     """
-    numbers = _number_labels(document)
+    numbers = _number_labels(document, number_sections)
     figure_dir.mkdir(parents=True, exist_ok=True)
     cells = iter(outputs)
     pieces = []

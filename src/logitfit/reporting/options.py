@@ -25,6 +25,7 @@ _SUPPORTED: dict[str, Any] = {
     "author": True,
     "date": True,
     "jupyter": ("python3",),
+    "number-sections": (True, False),
     "project": {"type": ("default",), "output-dir": True},
     "execute": {"echo": (True, False), "warning": (True, False), "eval": (True, False)},
     "format": {
@@ -62,6 +63,11 @@ class DocumentOptions:
     def execute(self) -> dict[str, Any]:
         """Document-wide cell options (``echo``, ``warning``, ``eval``)."""
         return dict(self.values.get("execute") or {})
+
+    @property
+    def number_sections(self) -> bool:
+        """Whether headings are numbered (and ``@sec-`` references resolve)."""
+        return bool(self.values.get("number-sections", False))
 
     def format(self, name: str) -> dict[str, Any]:
         """Options of one output format (``html`` or ``typst``)."""

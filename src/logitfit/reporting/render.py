@@ -60,17 +60,22 @@ def _render_builtin(
     options = document_options(_project_root(), qmd, document.front_matter)
     outputs = execute(document, parameters, options.execute)
     scratch = work / f".{qmd.stem}"
-    markdown = assemble(document, outputs, scratch / "figures", options.execute)
+    markdown = assemble(
+        document, outputs, scratch / "figures", options.execute, options.number_sections
+    )
     metadata = options.metadata()
     if title is not None:
         metadata["title"] = title
     written = {}
     for fmt in formats:
         target = work / f"{qmd.stem}.{fmt}"
+        numbered = ["--number-sections"] if options.number_sections else []
         if fmt == "html":
-            to_html(markdown, metadata, scratch, target, options.format("html"), options.root)
+            html = options.format("html")
+            to_html(markdown, metadata, scratch, target, html, options.root, numbered)
         else:
-            to_pdf(markdown, metadata, scratch, target, options.format("typst"), options.root)
+            typst = options.format("typst")
+            to_pdf(markdown, metadata, scratch, target, typst, options.root, numbered)
         written[fmt] = target
     shutil.rmtree(scratch)
     return written
