@@ -344,3 +344,29 @@ def test_diagnostics_with_frequency_weights(tmp_path: Path) -> None:
         assert printed(value) in html
     assert "frequency weights from <code>w</code>" in html
     assert "statsmodels GLM(Binomial)" in html
+
+
+CAPTION = re.compile(r"(?:Table|Figure) \d+:")
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="real Quarto is not on PATH")
+def test_real_quarto_renders_the_same_document(
+    tmp_path: Path, bundled: dict[str, Path], penguin_fit: logitfit.LogitResult
+) -> None:
+    root = render_module._project_root()
+    before = sorted(p.name for p in root.iterdir())
+    written = {p.name: p for p in render_report(output_dir=tmp_path, engine="quarto")}
+    assert sorted(written) == sorted(bundled)
+    assert sorted(p.name for p in root.iterdir()) == before  # nothing written into the sources
+    for name in ("derivation.pdf", "diagnostics.pdf"):
+        quarto_pages, quarto_text = pdf_text(written[name], plain=False)
+        builtin_pages, builtin_text = pdf_text(bundled[name], plain=False)
+        assert abs(quarto_pages - builtin_pages) <= 1, (quarto_pages, builtin_pages)
+        captions = [CAPTION.findall(pdf_text(path)[1]) for path in (written[name], bundled[name])]
+        assert captions[0] == captions[1] and captions[0]
+        assert not GLUED.search(quarto_text), GLUED.search(quarto_text)
+    _, text = pdf_text(written["diagnostics.pdf"])
+    for value in [*penguin_fit.coef, *penguin_fit.std_errors]:
+        assert printed(value) in text, printed(value)
+    html = html_text(written["diagnostics.html"]).replace("\u2212", "-")
+    assert all(printed(value) in html for value in penguin_fit.coef)

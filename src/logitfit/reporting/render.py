@@ -84,15 +84,16 @@ def _render_builtin(
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _quarto_project(work: Path) -> Path:
-    """Copy ``_quarto.yml`` and ``reports/`` into a scratch project folder inside ``work``.
+def _quarto_project(scratch: Path) -> Path:
+    """Copy ``_quarto.yml`` and ``reports/`` into a scratch project folder.
 
     Quarto writes ``.quarto/`` into the project it renders and appends to its ``.gitignore``;
     rendering a copy keeps the report sources (in site-packages, for an installed package)
-    untouched.
+    untouched. The copy lives in the system's temporary folder: Quarto does not treat a
+    folder whose path holds a hidden (dot) folder as a project.
     """
     root = _project_root()
-    project = work / ".quarto-project"
+    project = scratch / "project"
     if not project.exists():
         project.mkdir()
         shutil.copy2(root / "_quarto.yml", project / "_quarto.yml")
@@ -128,8 +129,22 @@ def _render_quarto(
             cli="The quarto command is not on PATH; the built-in engine needs none: "
             "--engine builtin.",
         )
-    project = _quarto_project(work)
-    outputs = work / ".quarto-output"
+    with tempfile.TemporaryDirectory(prefix="logitfit-quarto-") as scratch:
+        return _run_quarto(executable, Path(scratch), qmd, parameters, title, formats, work)
+
+
+def _run_quarto(
+    executable: str,
+    scratch: Path,
+    qmd: Path,
+    parameters: dict[str, Any],
+    title: str | None,
+    formats: Sequence[str],
+    work: Path,
+) -> dict[str, Path]:
+    """Run ``quarto render`` on a copy of the sources in ``scratch``; move outputs to ``work``."""
+    project = _quarto_project(scratch)
+    outputs = scratch / "output"
     written = {}
     for fmt in formats:
         to = "html" if fmt == "html" else "typst"
