@@ -116,3 +116,25 @@ def test_parquet_without_pyarrow_is_a_clear_error(
     monkeypatch.setattr(pd, "read_parquet", missing)
     assert main(["fit", str(target), "-f", "y ~ x"]) == 2
     assert "Reading Parquet needs pyarrow" in capsys.readouterr().err
+
+
+def test_cli_messages_speak_cli_and_fit_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A formula error: one line, no colour codes; an existing output: --overwrite, not a keyword.
+    assert main(["fit", PENGUINS, "--formula", "sex ~ bill_length_mm +", "--drop-missing"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "\x1b" not in error and "(at '+')" in error
+    assert main(["fit", PENGUINS, "--formula", PENGUIN_FORMULA]) == 2
+    error = capsys.readouterr().err
+    assert "--drop-missing" in error and "missing=" not in error
+    (tmp_path / "diagnostics-penguins.pdf").write_text("mine")
+    arguments = ["report", PENGUINS, "-f", PENGUIN_FORMULA, "--drop-missing", "--format", "pdf",
+                 "--output-dir", str(tmp_path), "--engine", "builtin"]  # fmt: skip
+    assert main(arguments) == 2
+    error = capsys.readouterr().err
+    assert "pass --overwrite to replace them" in error and "=True" not in error
+    assert (tmp_path / "diagnostics-penguins.pdf").read_text() == "mine"
+    # A bad cutoff is refused before any kernel starts, in one line.
+    assert main([*arguments, "--cutoff", "1.5", "--overwrite"]) == 2
+    assert "cutoff must lie between 0 and 1; got 1.5" in capsys.readouterr().err

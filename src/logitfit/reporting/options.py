@@ -33,6 +33,8 @@ _SUPPORTED: dict[str, Any] = {
             "html-math-method": ("mathml",),
             "embed-resources": (True,),
             "css": True,
+            # Quarto's full layout has no margin columns, like the built-in engine's page.
+            "page-layout": ("full",),
         },
         "typst": {
             "keep-typ": (False,),
