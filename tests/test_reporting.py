@@ -166,7 +166,7 @@ def test_relative_data_path_and_the_cli(tmp_path: Path, monkeypatch: pytest.Monk
                    "--engine", "builtin", "--output-dir", "reports-out"])  # fmt: skip
     assert status == 0
     assert (tmp_path / "reports-out" / "diagnostics-grades.html").is_file()
-    assert not list((tmp_path / "reports-out").glob(".render-*"))
+    assert not list((tmp_path / "reports-out").glob("logitfit-render-*"))
 
 
 @pytest.mark.parametrize(
@@ -282,6 +282,8 @@ def test_quarto_engine_renders_a_copy_and_collects_its_outputs(
     assert len(calls) == 2
     python, folder, arguments = calls[1].split("|", 2)
     assert Path(python).name.startswith("python") and Path(folder) != root
+    # Quarto ran in a scratch copy inside the output folder, removed afterwards.
+    assert Path(folder).is_relative_to(tmp_path / "out") and not Path(folder).exists()
     assert arguments.startswith("render reports/diagnostics.qmd --to typst --output-dir")
     assert f"-P data:{DATA / 'spector.csv'}" in arguments
     assert f"-P formula:{SPECTOR_FORMULA}" in arguments and "-M title:T" in arguments

@@ -89,7 +89,8 @@ def _quarto_project(scratch: Path) -> Path:
 
     Quarto writes ``.quarto/`` into the project it renders and appends to its ``.gitignore``;
     rendering a copy keeps the report sources (in site-packages, for an installed package)
-    untouched. The copy lives in the system's temporary folder: Quarto does not treat a
+    untouched. The copy lives in the render's scratch folder inside the output folder (so
+    nothing is written anywhere else), whose name is not hidden: Quarto does not treat a
     folder whose path holds a hidden (dot) folder as a project.
     """
     root = _project_root()
@@ -129,8 +130,12 @@ def _render_quarto(
             cli="The quarto command is not on PATH; the built-in engine needs none: "
             "--engine builtin.",
         )
-    with tempfile.TemporaryDirectory(prefix="logitfit-quarto-") as scratch:
-        return _run_quarto(executable, Path(scratch), qmd, parameters, title, formats, work)
+    scratch = work / f"quarto-{qmd.stem}"
+    scratch.mkdir()
+    try:
+        return _run_quarto(executable, scratch, qmd, parameters, title, formats, work)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _run_quarto(
@@ -261,7 +266,8 @@ def render_report(
             cli=f"{found}; pass --overwrite to replace them.",
         )
     output.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".render-", dir=output))
+    # Not a hidden name: Quarto refuses a project below a dot folder (see _quarto_project).
+    work = Path(tempfile.mkdtemp(prefix="logitfit-render-", dir=output))
     try:
         rendered: dict[tuple[str, str], Path] = {}
         for name in names:
