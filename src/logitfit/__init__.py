@@ -36,6 +36,7 @@ from logitfit.diagnostics.influence import (
     variance_inflation,
 )
 from logitfit.diagnostics.separation import Separation, detect_separation
+from logitfit.diagnostics.validation import Validation, validate
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -106,6 +107,7 @@ __all__ = [
     "SeparationWarning",
     "TermTests",
     "UnverifiedWarning",
+    "Validation",
     "__version__",
     "auc",
     "binned_residuals",
@@ -139,6 +141,7 @@ __all__ = [
     "risk_groups",
     "roc_curve",
     "sensitivity_specificity",
+    "validate",
     "variance_inflation",
     "wald_tests_by_term",
 ]

@@ -1,0 +1,153 @@
+"""Internal validation by the optimism bootstrap, against rms::validate and brute force."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from scipy.special import expit
+
+import logitfit
+from logitfit.diagnostics import validation as validation_module
+from tests.conftest import DATA, PENGUIN_FORMULA
+from tests.r_validate import RMS_VALIDATE_PENGUINS
+
+HERE = DATA.parent / "tests" / "data"
+COLUMNS = ["index_orig", "training", "test", "optimism", "index_corrected"]
+
+
+@pytest.fixture(scope="module")
+def penguin_fit(penguins: pd.DataFrame) -> logitfit.LogitResult:
+    return logitfit.fit(PENGUIN_FORMULA, penguins, missing="drop")
+
+
+def r_draws() -> list[np.ndarray]:
+    return list(pd.read_csv(HERE / "penguins_validate_draws.csv").to_numpy().T)
+
+
+def test_the_same_draws_give_rms_validate_numbers(penguin_fit: logitfit.LogitResult) -> None:
+    result = logitfit.validate(penguin_fit, indices=r_draws())
+    expected = pd.DataFrame(RMS_VALIDATE_PENGUINS, index=COLUMNS).T
+    # R's bootstrap refits stop at lrm.fit's default tolerance (logitfit's converge to ~1e-13,
+    # checked against plain Newton below), so the averages agree to about 1e-6 relative.
+    assert_allclose(result.table[COLUMNS], expected.loc[result.table.index], rtol=2e-6, atol=1e-8)
+    # The apparent indices need only the original fit, whose coefficients R's lrm leaves about
+    # 1e-8 from the optimum: Dxy, R2, D, U and Q agree to 1e-10, B, g and gp to 1e-7.
+    assert_allclose(result.table["index_orig"], expected["index_orig"], rtol=1e-7, atol=1e-12)
+    tight = ["Dxy", "R2", "D", "U", "Q"]
+    assert_allclose(result.table.loc[tight, "index_orig"], expected.loc[tight, "index_orig"],
+                    rtol=1e-10)  # fmt: skip
+    assert (result.table["n"] == 20).all() and result.n_failed == 0 and result.n_resamples == 20
+
+
+def brute_indices(eta: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Dxy, R2, Brier and g by their definitions, with O(n^2) pair sums (no ranks, no sorting)."""
+    events, others = eta[y == 1], eta[y == 0]
+    differences = events[:, None] - others[None, :]
+    concordance = (np.sum(differences > 0) + 0.5 * np.sum(differences == 0)) / differences.size
+    n = y.size
+    rate = y.mean()
+    null = -2 * n * (rate * np.log(rate) + (1 - rate) * np.log(1 - rate))
+    mu = expit(eta)
+    deviance = -2 * np.sum(y * np.log(mu) + (1 - y) * np.log(1 - mu))
+    lr = null - deviance
+    gini = np.abs(eta[:, None] - eta[None, :]).sum() / (n * (n - 1))
+    return {
+        "Dxy": 2 * concordance - 1,
+        "R2": (1 - np.exp(-lr / n)) / (1 - np.exp(-null / n)),
+        "B": float(np.mean((y - mu) ** 2)),
+        "g": gini,
+    }
+
+
+def numpy_newton(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Plain Newton-Raphson for the logit MLE, from zero, run to machine precision."""
+    beta = np.zeros(X.shape[1])
+    for _ in range(100):
+        mu = expit(X @ beta)
+        step = np.linalg.solve(X.T @ (X * (mu * (1 - mu))[:, None]), X.T @ (y - mu))
+        beta += step
+        if np.max(np.abs(step)) < 1e-13 * max(1.0, np.max(np.abs(beta))):
+            break
+    return beta
+
+
+def test_training_and_test_indices_match_an_independent_implementation() -> None:
+    rng = np.random.default_rng(8)
+    X = np.column_stack([np.ones(150), rng.normal(size=(150, 3))])
+    y = (rng.random(150) < expit(X @ np.array([-0.3, 1.0, -0.7, 0.4]))).astype(float)
+    fitted = logitfit.fit_arrays(X[:, 1:], y)
+    draws = [rng.integers(0, 150, size=150) for _ in range(6)]
+    result = logitfit.validate(fitted, indices=draws)
+    training, test, slopes = [], [], []
+    for rows in draws:
+        beta = numpy_newton(X[rows], y[rows])
+        training.append(brute_indices(X[rows] @ beta, y[rows]))
+        eta = X @ beta
+        intercept, slope = numpy_newton(np.column_stack([np.ones(150), eta]), y)
+        recalibrated = brute_indices(intercept + slope * eta, y)
+        # On the original rows (as rms): Dxy and R2 of the recalibrated predictions, the Brier
+        # score of the raw ones, and g of slope x eta.
+        test.append({**recalibrated, "B": brute_indices(eta, y)["B"],
+                     "g": brute_indices(slope * eta, y)["g"]})  # fmt: skip
+        slopes.append(slope)
+    for name in ("Dxy", "R2", "B", "g"):
+        assert_allclose(result.table.loc[name, "training"], np.mean([t[name] for t in training]),
+                        rtol=1e-7)  # fmt: skip
+        assert_allclose(result.table.loc[name, "test"], np.mean([t[name] for t in test]),
+                        rtol=1e-7)  # fmt: skip
+    assert_allclose(result.table.loc["Slope", "test"], np.mean(slopes), rtol=1e-7)
+    optimism = result.table["training"] - result.table["test"]
+    assert_allclose(result.table["optimism"].drop("Emax"), optimism.drop("Emax"), rtol=1e-12)
+
+
+def test_same_seed_same_numbers_whatever_the_threads(
+    penguin_fit: logitfit.LogitResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = logitfit.validate(penguin_fit, n_boot=30, seed=5)
+    monkeypatch.setattr(validation_module, "available_cores", lambda: 1)
+    again = logitfit.validate(penguin_fit, n_boot=30, seed=5)
+    pd.testing.assert_frame_equal(first.table, again.table)
+    other = logitfit.validate(penguin_fit, n_boot=30, seed=6)
+    assert not np.allclose(first.table["optimism"], other.table["optimism"])
+
+
+def test_corrected_indices_scatter_across_seeds_as_a_bootstrap_should() -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(400, 5))
+    y = (rng.random(400) < expit(X @ np.array([0.8, -0.5, 0.3, 0.0, 0.2]))).astype(float)
+    fitted = logitfit.fit_arrays(X, y)
+    corrected = np.array(
+        [logitfit.validate(fitted, n_boot=60, seed=s).table["index_corrected"] for s in range(6)]
+    )
+    dxy, slope = corrected[:, 0], corrected[:, 3]
+    apparent = logitfit.validate(fitted, n_boot=2, seed=0).table["index_orig"]
+    # Optimism is positive: corrected Dxy below the apparent, corrected slope below 1; the
+    # Monte Carlo spread of a 60-resample mean is small but not zero.
+    assert np.all(dxy < apparent["Dxy"]) and np.all(slope < 1)
+    assert 1e-5 < dxy.std() < 0.01 and 1e-4 < slope.std() < 0.05
+
+
+def test_failed_refits_are_counted_and_left_out() -> None:
+    # 24 rows and a strong predictor: many resamples are separated.
+    x = np.linspace(-3, 3, 24)
+    y = (x + np.tile([0.9, -0.9, 0.0], 8) > 0).astype(float)
+    fitted = logitfit.fit_arrays(x, y)
+    result = logitfit.validate(fitted, n_boot=40, seed=1)
+    assert result.n_failed > 0 and result.n_resamples == 40
+    assert (result.table["n"] == 40 - result.n_failed).all()
+    assert all("separated" in why or "one outcome" in why for why in result.failures)
+    assert f"n_failed: {result.n_failed}" in result.summary()
+
+
+def test_bad_requests_are_refused(penguin_fit: logitfit.LogitResult, spector: pd.DataFrame) -> None:
+    with pytest.raises(logitfit.DataError, match="outside 0 .. 332"):
+        logitfit.validate(penguin_fit, indices=[np.array([0, 333])])
+    with pytest.raises(logitfit.DataError, match="n_boot must be a positive"):
+        logitfit.validate(penguin_fit, n_boot=0)
+    with pytest.raises(logitfit.DataError, match="Firth"):
+        logitfit.validate(logitfit.fit("GRADE ~ GPA", spector, method="firth"))
+    weighted = logitfit.fit("GRADE ~ GPA", spector, weights=np.full(32, 2.0))
+    with pytest.raises(logitfit.DataError, match="without weights or offset"):
+        logitfit.validate(weighted)
