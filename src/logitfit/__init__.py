@@ -11,6 +11,7 @@ from logitfit.design.arrays import design_from_arrays
 from logitfit.design.core import Design
 from logitfit.design.formula import design_from_formula
 from logitfit.design.io import read_table
+from logitfit.diagnostics.auc_tools import AucInterval, AucTest, auc_interval, auc_test
 from logitfit.diagnostics.calibration import Calibration, calibration
 from logitfit.diagnostics.discrimination import (
     Auc,
@@ -80,6 +81,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Auc",
+    "AucInterval",
+    "AucTest",
     "Calibration",
     "Classification",
     "ConvergenceError",
@@ -110,6 +113,8 @@ __all__ = [
     "Validation",
     "__version__",
     "auc",
+    "auc_interval",
+    "auc_test",
     "binned_residuals",
     "brier_score",
     "calibration",
