@@ -21,7 +21,7 @@ ROOT = DATA.parent
 PARAMETERS = "```{python}\n#| tags: [parameters]\ndata = ''\n```\n"
 DIAGNOSTICS = (
     "```{python}\n#| tags: [parameters]\ndata = ''\nformula = ''\ncutoff = 0.5\n"
-    "missing = 'raise'\nmethod = 'newton'\n```\n"
+    "missing = 'raise'\nmethod = 'newton'; validate = 0\n```\n"
 )
 
 

@@ -119,6 +119,17 @@ def test_diagnostics_pdf_shows_the_fitted_numbers(
     assert re.search(r"^\s*3\s*$", text, flags=re.MULTILINE)  # page numbers are printed
 
 
+def test_diagnostics_pdf_has_the_internal_validation(
+    bundled: dict[str, Path], penguin_fit: logitfit.LogitResult
+) -> None:
+    _, text = pdf_text(bundled["diagnostics.pdf"])
+    validation = logitfit.validate(penguin_fit, n_boot=200, seed=20261201).table
+    assert "Internal validation" in text and "optimism" in text
+    for index in ("Dxy", "Slope", "B"):
+        for column in ("index_orig", "index_corrected"):
+            assert f"{validation.loc[index, column]:.4f}" in text, (index, column)
+
+
 def test_diagnostics_html_shows_the_fitted_numbers(
     bundled: dict[str, Path], penguin_fit: logitfit.LogitResult
 ) -> None:
@@ -215,7 +226,8 @@ def test_a_failing_cell_names_its_line_and_leaves_no_output(
     )
     (reports / "diagnostics.qmd").write_text(
         "---\ntitle: broken\n---\n\n```{python}\n#| tags: [parameters]\ndata = ''\n"
-        "formula = ''\ncutoff = 0.5\nmissing = 'raise'\nmethod = 'newton'\n```\n\n```{python}\n"
+        "formula = ''\ncutoff = 0.5\nmissing = 'raise'\nmethod = 'newton'; validate = 0\n```\n"
+        "\n```{python}\n"
         "x = 1\n"
         "raise ValueError('deliberate failure')\n```\n"
     )

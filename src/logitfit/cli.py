@@ -86,6 +86,13 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--method", choices=("newton", "firth"), default="newton", help="estimation method"
     )
+    report.add_argument(
+        "--validate",
+        type=int,
+        default=200,
+        metavar="N",
+        help="bootstrap refits for the internal validation (0 skips it)",
+    )
     report.add_argument("--title", help="title of the diagnostics report")
     report.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf")
     report.add_argument("--output-dir", default="_output", help="folder for the outputs")
@@ -106,6 +113,7 @@ def _report(args: argparse.Namespace) -> int:
         cutoff=args.cutoff,
         missing="drop" if args.drop_missing else "raise",
         method=args.method,
+        validate=args.validate,
         title=args.title,
         formats=[f.strip() for f in args.format.split(",") if f.strip()],
         output_dir=args.output_dir,

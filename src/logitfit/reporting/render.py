@@ -182,6 +182,7 @@ def render_report(
     cutoff: float = 0.5,
     missing: str = "raise",
     method: str = "newton",
+    validate: int = 200,
     title: str | None = None,
     formats: Sequence[str] = FORMATS,
     output_dir: str | Path = "_output",
@@ -208,6 +209,8 @@ def render_report(
         What to do with rows holding missing values.
     method : {"newton", "firth"}
         Maximum likelihood, or Firth's penalised likelihood.
+    validate : int
+        Bootstrap refits of the internal-validation section (0 skips it).
     title : str, optional
         Title of the diagnostics report.
     formats : sequence of {"html", "pdf"}
@@ -231,6 +234,8 @@ def render_report(
         raise ReportError(f"method must be newton or firth; got {method!r}.")
     if engine not in ("auto", "builtin", "quarto"):
         raise ReportError(f"engine must be auto, builtin or quarto; got {engine!r}.")
+    if isinstance(validate, bool) or not isinstance(validate, int) or validate < 0:
+        raise ReportError(f"validate must be a whole number of refits (0 skips); got {validate!r}.")
     if not 0.0 <= cutoff <= 1.0:
         raise ReportError(f"The classification cutoff must lie between 0 and 1; got {cutoff:g}.")
     use_quarto = engine == "quarto" or (engine == "auto" and shutil.which("quarto") is not None)
@@ -253,6 +258,7 @@ def render_report(
             "cutoff": cutoff,
             "missing": missing,
             "method": method,
+            "validate": validate,
             **({"weights": weights} if weights is not None else {}),
         },
     }
