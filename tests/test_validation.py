@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from scipy.special import expit
 
 import logitfit
-from logitfit.diagnostics import validation as validation_module
+from logitfit.diagnostics import resampling
 from tests.conftest import DATA, PENGUIN_FORMULA
 from tests.r_validate import RMS_VALIDATE_PENGUINS
 
@@ -106,7 +106,7 @@ def test_same_seed_same_numbers_whatever_the_threads(
     penguin_fit: logitfit.LogitResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = logitfit.validate(penguin_fit, n_boot=30, seed=5)
-    monkeypatch.setattr(validation_module, "available_cores", lambda: 1)
+    monkeypatch.setattr(resampling, "available_cores", lambda: 1)
     again = logitfit.validate(penguin_fit, n_boot=30, seed=5)
     pd.testing.assert_frame_equal(first.table, again.table)
     other = logitfit.validate(penguin_fit, n_boot=30, seed=6)

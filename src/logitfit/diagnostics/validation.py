@@ -27,9 +27,7 @@ predictor :math:`x` and :math:`P = \operatorname{expit}(x)`:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -39,10 +37,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, log_expit, logit, xlogy
 from scipy.stats import rankdata
 
-from logitfit.backends.threads import available_cores
-from logitfit.design.core import Design, rows_in_memory
-from logitfit.diagnostics.separation import detect_separation
-from logitfit.exceptions import DataError
+from logitfit.design.core import Design
+from logitfit.diagnostics.resampling import bootstrap, checked_design, draws
 from logitfit.inference.profile import ml_refit
 from logitfit.results.records import Record
 
@@ -54,8 +50,6 @@ __all__ = ["INDICES", "Validation", "validate"]
 #: The indices of ``rms::validate.lrm``, in its order.
 INDICES = ("Dxy", "R2", "Intercept", "Slope", "Emax", "D", "U", "Q", "B", "g", "gp")
 
-# A linear predictor this large on a refit's own rows suggests separation: check it exactly.
-_SUSPICIOUS_ETA = 15.0
 _EMAX_GRID = np.linspace(0.0, 1.0, 2001)  # rms: seq(0, 1, 0.0005)
 
 
@@ -202,61 +196,6 @@ def _emax(intercept: float, slope: float) -> float:
         return float(np.nanmax(np.abs(_EMAX_GRID - recalibrated)))
 
 
-def _rows(design: Design, rows: NDArray[np.intp]) -> Design:
-    """Return the design of a resample: the rows drawn, in the order drawn."""
-    return dataclasses.replace(
-        design,
-        X=np.ascontiguousarray(design.X[rows]),
-        successes=design.successes[rows],
-        trials=design.trials[rows],
-        weights=design.weights[rows],
-        offset=design.offset[rows],
-        row_labels=pd.RangeIndex(rows.size),
-        dropped_rows=(),
-    )
-
-
-def _refit(boot: Design, start: NDArray[np.float64]) -> NDArray[np.float64] | str:
-    """Refit a resample by maximum likelihood; the reason as text when it fails."""
-    events = float(boot.successes.sum())
-    if events in (0.0, float(boot.n_rows)):
-        return "the resample holds one outcome only"
-    refit = ml_refit(boot, start=start)
-    if not refit.ok:
-        return f"the refit did not converge ({refit.message})"
-    if float(np.max(np.abs(boot.X @ refit.coef))) > _SUSPICIOUS_ETA:
-        separation = detect_separation(boot)
-        if separation is not None:
-            by = ", ".join(separation.directions)
-            return f"the resample is separated ({separation.kind}, by {by})"
-    return refit.coef
-
-
-def _draws(
-    n_rows: int, n_boot: int, seed: int | None, indices: Sequence[ArrayLike] | None
-) -> list[NDArray[np.intp]]:
-    """Return the resamples' row numbers: drawn with replacement, or as given."""
-    if indices is None:
-        if not isinstance(n_boot, int | np.integer) or n_boot < 1:
-            raise DataError(f"n_boot must be a positive whole number, got {n_boot!r}.")
-        rng = np.random.default_rng(seed)
-        return [rng.integers(0, n_rows, size=n_rows) for _ in range(int(n_boot))]
-    draws = []
-    for k, given in enumerate(indices):
-        rows = np.asarray(given)
-        if rows.ndim != 1 or rows.dtype.kind not in "iu" or rows.size == 0:
-            raise DataError(f"indices[{k}] must be a non-empty vector of whole row numbers.")
-        if rows.min() < 0 or rows.max() >= n_rows:
-            raise DataError(
-                f"indices[{k}] holds row numbers outside 0 .. {n_rows - 1} (0-based; R's are "
-                "1-based: subtract 1)."
-            )
-        draws.append(rows.astype(np.intp))
-    if not draws:
-        raise DataError("indices holds no resample.")
-    return draws
-
-
 def validate(
     result: LogitResult,
     n_boot: int = 200,
@@ -281,44 +220,23 @@ def validate(
     -------
     Validation
     """
-    if result.likelihood.penalised:
-        raise DataError(
-            "validate refits by maximum likelihood; a Firth fit's penalised refits are not "
-            "implemented. Validate the maximum-likelihood fit of the same model."
-        )
-    design = rows_in_memory(result.design, "bootstrap validation (a refit per resample)")
-    if not (design.is_binary and design.unit_weights and not design.has_offset):
-        raise DataError(
-            "validate needs one binary observation per row, without weights or offset (as "
-            "rms::validate.lrm resamples rows): expand weighted or events/trials data to one "
-            "row per observation first."
-        )
+    design = checked_design(result, "bootstrap validation")
     y = design.successes
     coef = result.coef.to_numpy()
     apparent = _training(design.X @ coef, y)
 
-    def one(rows: NDArray[np.intp]) -> tuple[NDArray[np.float64], NDArray[np.float64]] | str:
-        boot = _rows(design, rows)
-        fitted = _refit(boot, coef)  # warm start: the full-data estimate
-        if isinstance(fitted, str):
-            return fitted
+    def measure(
+        boot: Design, fitted: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]] | str:
         measured = _test(design.X @ fitted, y)
         if isinstance(measured, str):
             return measured
         return _training(boot.X @ fitted, boot.successes), measured
 
-    draws = _draws(design.n_rows, n_boot, seed, indices)
-    # Resamples run on threads (the linear programs and BLAS release the GIL); the draws are
-    # made first, so the numbers do not depend on the number of threads.
-    with ThreadPoolExecutor(max_workers=available_cores()) as pool:
-        outcomes = list(pool.map(one, draws))
-    failures = [outcome for outcome in outcomes if isinstance(outcome, str)]
-    kept = [outcome for outcome in outcomes if not isinstance(outcome, str)]
+    kept, failures = bootstrap(design, coef, draws(design.n_rows, n_boot, seed, indices), measure)
     training = [pair[0] for pair in kept]
     test = [pair[1] for pair in kept]
     n_kept = len(training)
-    if n_kept == 0:
-        raise DataError(f"Every refit failed; the first: {failures[0]}.")
     optimism = np.mean(np.array(training) - np.array(test), axis=0)
     table = pd.DataFrame(
         {

@@ -1,0 +1,151 @@
+"""Bootstrap resampling of a fit's rows: the draws, the refits, and the refits that fail.
+
+Shared by :func:`logitfit.validate` and :func:`logitfit.calibrate`, as ``rms::predab.resample``
+serves ``validate`` and ``calibrate``: the draws are made first (numpy's ``default_rng`` from the
+seed, or the row numbers given), then each resample is refitted by maximum likelihood from the
+full-data estimate, on threads. A refit that fails (not converged, separated, one outcome only)
+is reported with its reason and left out, never kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from logitfit.backends.threads import available_cores
+from logitfit.design.core import Design, rows_in_memory
+from logitfit.diagnostics.separation import detect_separation
+from logitfit.exceptions import DataError
+from logitfit.inference.profile import ml_refit
+
+if TYPE_CHECKING:
+    from logitfit.results.result import LogitResult
+
+__all__ = ["bootstrap", "checked_design", "draws"]
+
+# A linear predictor this large on a refit's own rows suggests separation: check it exactly.
+_SUSPICIOUS_ETA = 15.0
+
+Measured = TypeVar("Measured")
+
+
+def checked_design(result: LogitResult, what: str) -> Design:
+    """Return the fit's rows, refusing what a row bootstrap of a binary ML fit cannot handle."""
+    if result.likelihood.penalised:
+        raise DataError(
+            f"The {what} refits by maximum likelihood; a Firth fit's penalised refits are not "
+            "implemented. Use the maximum-likelihood fit of the same model."
+        )
+    design = rows_in_memory(result.design, f"{what} (a refit per resample)")
+    if not (design.is_binary and design.unit_weights and not design.has_offset):
+        raise DataError(
+            f"The {what} needs one binary observation per row, without weights or offset (as "
+            "rms resamples rows): expand weighted or events/trials data to one row per "
+            "observation first."
+        )
+    return design
+
+
+def resample(design: Design, rows: NDArray[np.intp]) -> Design:
+    """Return the design of a resample: the rows drawn, in the order drawn."""
+    return dataclasses.replace(
+        design,
+        X=np.ascontiguousarray(design.X[rows]),
+        successes=design.successes[rows],
+        trials=design.trials[rows],
+        weights=design.weights[rows],
+        offset=design.offset[rows],
+        row_labels=pd.RangeIndex(rows.size),
+        dropped_rows=(),
+    )
+
+
+def _refit(boot: Design, start: NDArray[np.float64]) -> NDArray[np.float64] | str:
+    """Refit a resample by maximum likelihood; the reason as text when it fails."""
+    events = float(boot.successes.sum())
+    if events in (0.0, float(boot.n_rows)):
+        return "the resample holds one outcome only"
+    refit = ml_refit(boot, start=start)
+    if not refit.ok:
+        return f"the refit did not converge ({refit.message})"
+    if float(np.max(np.abs(boot.X @ refit.coef))) > _SUSPICIOUS_ETA:
+        separation = detect_separation(boot)
+        if separation is not None:
+            by = ", ".join(separation.directions)
+            return f"the resample is separated ({separation.kind}, by {by})"
+    return refit.coef
+
+
+def draws(
+    n_rows: int, n_boot: int, seed: int | None, indices: Sequence[ArrayLike] | None
+) -> list[NDArray[np.intp]]:
+    """Return the resamples' row numbers: drawn with replacement, or as given."""
+    if indices is None:
+        if not isinstance(n_boot, int | np.integer) or n_boot < 1:
+            raise DataError(f"n_boot must be a positive whole number, got {n_boot!r}.")
+        rng = np.random.default_rng(seed)
+        return [rng.integers(0, n_rows, size=n_rows) for _ in range(int(n_boot))]
+    draws = []
+    for k, given in enumerate(indices):
+        rows = np.asarray(given)
+        if rows.ndim != 1 or rows.dtype.kind not in "iu" or rows.size == 0:
+            raise DataError(f"indices[{k}] must be a non-empty vector of whole row numbers.")
+        if rows.min() < 0 or rows.max() >= n_rows:
+            raise DataError(
+                f"indices[{k}] holds row numbers outside 0 .. {n_rows - 1} (0-based; R's are "
+                "1-based: subtract 1)."
+            )
+        draws.append(rows.astype(np.intp))
+    if not draws:
+        raise DataError("indices holds no resample.")
+    return draws
+
+
+def bootstrap(
+    design: Design,
+    coef: NDArray[np.float64],
+    resamples: list[NDArray[np.intp]],
+    measure: Callable[[Design, NDArray[np.float64]], Measured | str],
+) -> tuple[list[Measured], list[str]]:
+    """Refit every resample and measure it; return the measures kept and the failures.
+
+    Parameters
+    ----------
+    design : Design
+        The rows of the fit.
+    coef : ndarray of shape (p,)
+        The full-data estimate (the refits' warm start).
+    resamples : list of ndarray of int
+        From :func:`draws`.
+    measure : callable
+        ``measure(resample_design, refitted_coef)`` returns the resample's measures, or the
+        reason as text when a measure of its own fails.
+
+    Returns
+    -------
+    kept : list
+        The measures of the resamples whose refit and measures succeeded, in draw order.
+    failures : list of str
+        Why each other resample failed, in draw order.
+    """
+
+    def one(rows: NDArray[np.intp]) -> Measured | str:
+        boot = resample(design, rows)
+        fitted = _refit(boot, coef)
+        return fitted if isinstance(fitted, str) else measure(boot, fitted)
+
+    # Resamples run on threads (the linear programs and BLAS release the GIL); the draws are
+    # made first, so the numbers do not depend on the number of threads.
+    with ThreadPoolExecutor(max_workers=available_cores()) as pool:
+        outcomes = list(pool.map(one, resamples))
+    kept = [outcome for outcome in outcomes if not isinstance(outcome, str)]
+    failures = [outcome for outcome in outcomes if isinstance(outcome, str)]
+    if not kept:
+        raise DataError(f"Every refit failed; the first: {failures[0]}.")
+    return kept, failures
