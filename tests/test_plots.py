@@ -61,3 +61,12 @@ def test_coefficient_plot_lists_terms_without_intercept(result: logitfit.LogitRe
     axes = plots.plot_coefficients(result).axes[0]
     labels = [tick.get_text() for tick in axes.get_yticklabels()]
     assert labels == list(result.names[1:])  # first term at the top
+
+
+def test_calibration_curve_plot_draws_the_curve_it_is_given(result: logitfit.LogitResult) -> None:
+    curve = logitfit.calibrate(result, n_boot=10, seed=2)
+    lines = plots.plot_calibration_curve(curve).axes[0].lines
+    ideal, apparent, corrected, rug = lines
+    np.testing.assert_array_equal(corrected.get_ydata(), curve.table["corrected"])
+    np.testing.assert_array_equal(apparent.get_ydata(), curve.table["apparent"])
+    assert len(rug.get_xdata()) == result.design.n_rows and "refits" in corrected.get_label()

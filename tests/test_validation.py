@@ -11,7 +11,11 @@ from scipy.special import expit
 import logitfit
 from logitfit.diagnostics import resampling
 from tests.conftest import DATA, PENGUIN_FORMULA
-from tests.r_validate import RMS_VALIDATE_PENGUINS
+from tests.r_validate import (
+    RMS_CALIBRATE_ERRORS,
+    RMS_CALIBRATE_PENGUINS,
+    RMS_VALIDATE_PENGUINS,
+)
 
 HERE = DATA.parent / "tests" / "data"
 COLUMNS = ["index_orig", "training", "test", "optimism", "index_corrected"]
@@ -151,3 +155,29 @@ def test_bad_requests_are_refused(penguin_fit: logitfit.LogitResult, spector: pd
     weighted = logitfit.fit("GRADE ~ GPA", spector, weights=np.full(32, 2.0))
     with pytest.raises(logitfit.DataError, match="without weights or offset"):
         logitfit.validate(weighted)
+
+
+def test_calibration_curve_matches_rms_calibrate_on_the_same_draws(
+    penguin_fit: logitfit.LogitResult,
+) -> None:
+    curve = logitfit.calibrate(penguin_fit, indices=r_draws())
+    table = curve.table
+    assert_allclose(table["predicted"], RMS_CALIBRATE_PENGUINS["predy"], rtol=1e-9, atol=1e-10)
+    # The lowess smooths are the same algorithm; the refits differ by R's lrm tolerance.
+    assert_allclose(table["apparent"], RMS_CALIBRATE_PENGUINS["calibrated.orig"], atol=1e-7)
+    assert_allclose(table["corrected"], RMS_CALIBRATE_PENGUINS["calibrated.corrected"], atol=1e-7)
+    errors = (curve.mean_absolute_error, curve.mean_squared_error, curve.quantile_90)
+    assert_allclose(errors, RMS_CALIBRATE_ERRORS, rtol=1e-6)
+    # At the grid's ends some resamples have no prediction that far out: fewer refits count.
+    assert curve.n_failed == 0 and (table["n"] <= 20).all() and (table["n"][1:-1] == 20).all()
+    assert curve.emax >= curve.quantile_90 >= 0 and 0 < curve.ici < 0.05
+
+
+def test_calibration_curve_of_a_well_specified_model_is_near_the_diagonal() -> None:
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(3000, 2))
+    y = (rng.random(3000) < expit(X @ np.array([1.0, -0.5]))).astype(float)
+    curve = logitfit.calibrate(logitfit.fit_arrays(X, y), n_boot=20, seed=1)
+    # With 3,000 rows and 3 coefficients the optimism is small and the curve hugs the diagonal.
+    assert curve.mean_absolute_error < 0.03 and curve.ici < 0.03
+    assert np.nanmax(np.abs(curve.table["optimism"])) < 0.02

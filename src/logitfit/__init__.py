@@ -13,6 +13,7 @@ from logitfit.design.formula import design_from_formula
 from logitfit.design.io import read_table
 from logitfit.diagnostics.auc_tools import AucInterval, AucTest, auc_interval, auc_test
 from logitfit.diagnostics.calibration import Calibration, calibration
+from logitfit.diagnostics.calibration_curve import CalibrationCurve, calibrate
 from logitfit.diagnostics.discrimination import (
     Auc,
     Classification,
@@ -84,6 +85,7 @@ __all__ = [
     "AucInterval",
     "AucTest",
     "Calibration",
+    "CalibrationCurve",
     "Classification",
     "ConvergenceError",
     "ConvergenceWarning",
@@ -117,6 +119,7 @@ __all__ = [
     "auc_test",
     "binned_residuals",
     "brier_score",
+    "calibrate",
     "calibration",
     "classification_table",
     "covariate_patterns",

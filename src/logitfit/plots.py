@@ -18,11 +18,13 @@ from logitfit.diagnostics.discrimination import auc, roc_curve
 from logitfit.diagnostics.influence import binned_residuals, covariate_patterns, influence
 
 if TYPE_CHECKING:
+    from logitfit.diagnostics.calibration_curve import CalibrationCurve
     from logitfit.results.result import LogitResult
 
 __all__ = [
     "plot_binned_residuals",
     "plot_calibration",
+    "plot_calibration_curve",
     "plot_coefficients",
     "plot_influence",
     "plot_leverage",
@@ -84,6 +86,44 @@ def plot_calibration(result: LogitResult, groups: int = 10) -> Figure:
         label=f"risk groups (Brier {calib.brier:.3f})",
     )
     axes.set(xlabel="Mean predicted probability", ylabel="Observed event rate")
+    axes.set(xlim=(0, 1), ylim=(0, 1), aspect="equal")
+    axes.legend(loc="upper left")
+    return figure
+
+
+def plot_calibration_curve(curve: CalibrationCurve) -> Figure:
+    """Plot the bias-corrected calibration curve (as rms::calibrate), with a rug of predictions.
+
+    Parameters
+    ----------
+    curve : CalibrationCurve
+        From :func:`logitfit.calibrate`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = curve.table
+    figure = Figure(figsize=_SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    axes.plot([0, 1], [0, 1], linestyle=":", color="grey", label="ideal")
+    axes.plot(table["predicted"], table["apparent"], linestyle="--", label="apparent")
+    axes.plot(
+        table["predicted"],
+        table["corrected"],
+        label=f"bias-corrected ({curve.n_resamples - curve.n_failed} refits)",
+    )
+    # The rug: one tick per prediction, along the bottom of the axes.
+    axes.plot(
+        curve.predictions,
+        np.zeros_like(curve.predictions),
+        linestyle="none",
+        marker="|",
+        markersize=8,
+        color="black",
+        alpha=0.3,
+    )
+    axes.set(xlabel="Predicted probability", ylabel="Observed probability (lowess)")
     axes.set(xlim=(0, 1), ylim=(0, 1), aspect="equal")
     axes.legend(loc="upper left")
     return figure
