@@ -10,10 +10,12 @@ from scipy.special import expit
 
 import logitfit
 from logitfit.diagnostics import resampling
+from logitfit.diagnostics import validation as validation_module
 from tests.conftest import DATA, PENGUIN_FORMULA
 from tests.r_validate import (
     RMS_CALIBRATE_ERRORS,
     RMS_CALIBRATE_PENGUINS,
+    RMS_VALIDATE_632_PENGUINS,
     RMS_VALIDATE_PENGUINS,
 )
 
@@ -181,3 +183,38 @@ def test_calibration_curve_of_a_well_specified_model_is_near_the_diagonal() -> N
     # With 3,000 rows and 3 coefficients the optimism is small and the curve hugs the diagonal.
     assert curve.mean_absolute_error < 0.03 and curve.ici < 0.03
     assert np.nanmax(np.abs(curve.table["optimism"])) < 0.02
+
+
+def test_the_632_estimator_matches_rms_on_the_same_draws(
+    penguin_fit: logitfit.LogitResult,
+) -> None:
+    result = logitfit.validate(penguin_fit, indices=r_draws(), method=".632")
+    expected = pd.DataFrame(RMS_VALIDATE_632_PENGUINS, index=COLUMNS).T
+    # The test indices come from recalibration refits on the ~120 rows each resample left out,
+    # where R's lrm.fit tolerance shows more: agreement to 1e-5 relative (5e-7 absolute).
+    assert_allclose(result.table[COLUMNS], expected.loc[result.table.index], rtol=1e-5, atol=5e-7)
+    assert result.method == ".632"
+
+
+def test_cross_validation_tests_each_fold_on_rows_it_did_not_fit() -> None:
+    training, test = validation_module._folds(103, 10, 2, seed=4)
+    assert len(test) == 20
+    for repeat in (test[:10], test[10:]):
+        assert np.array_equal(np.sort(np.concatenate(repeat)), np.arange(103))  # a partition
+    for train_rows, test_rows in zip(training, test, strict=True):
+        assert not np.intersect1d(train_rows, test_rows).size
+        assert train_rows.size + test_rows.size == 103
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(400, 4))
+    y = (rng.random(400) < expit(X @ np.array([0.9, -0.6, 0.3, 0.0]))).astype(float)
+    fitted = logitfit.fit_arrays(X, y)
+    result = logitfit.validate(fitted, method="crossvalidation", folds=5, repeats=3, seed=1)
+    table = result.table
+    assert result.n_resamples == 15 and result.n_failed == 0
+    # Held-out folds are new data: Dxy drops, the slope falls below 1.
+    assert table.loc["Dxy", "test"] < table.loc["Dxy", "index_orig"] < table.loc["Dxy", "training"]
+    assert 0.7 < table.loc["Slope", "index_corrected"] < 1.0
+    with pytest.raises(logitfit.DataError, match="cross-validation draws its own folds"):
+        logitfit.validate(fitted, method="crossvalidation", indices=r_draws())
+    with pytest.raises(logitfit.DataError, match="folds must be"):
+        logitfit.validate(fitted, method="crossvalidation", folds=1)

@@ -123,7 +123,7 @@ def calibrate(
     apparent = _smooth(predicted, y, grid)
 
     def measure(
-        boot: Design, fitted: NDArray[np.float64]
+        k: int, boot: Design, fitted: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         training = _smooth(expit(boot.X @ fitted), boot.successes, grid) - grid
         test = _smooth(expit(design.X @ fitted), y, grid) - grid

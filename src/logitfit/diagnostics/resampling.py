@@ -111,7 +111,7 @@ def bootstrap(
     design: Design,
     coef: NDArray[np.float64],
     resamples: list[NDArray[np.intp]],
-    measure: Callable[[Design, NDArray[np.float64]], Measured | str],
+    measure: Callable[[int, Design, NDArray[np.float64]], Measured | str],
 ) -> tuple[list[Measured], list[str]]:
     """Refit every resample and measure it; return the measures kept and the failures.
 
@@ -124,8 +124,8 @@ def bootstrap(
     resamples : list of ndarray of int
         From :func:`draws`.
     measure : callable
-        ``measure(resample_design, refitted_coef)`` returns the resample's measures, or the
-        reason as text when a measure of its own fails.
+        ``measure(k, resample_design, refitted_coef)`` returns the measures of resample ``k``
+        (its position in ``resamples``), or the reason as text when a measure of its own fails.
 
     Returns
     -------
@@ -135,15 +135,15 @@ def bootstrap(
         Why each other resample failed, in draw order.
     """
 
-    def one(rows: NDArray[np.intp]) -> Measured | str:
-        boot = resample(design, rows)
+    def one(k: int) -> Measured | str:
+        boot = resample(design, resamples[k])
         fitted = _refit(boot, coef)
-        return fitted if isinstance(fitted, str) else measure(boot, fitted)
+        return fitted if isinstance(fitted, str) else measure(k, boot, fitted)
 
     # Resamples run on threads (the linear programs and BLAS release the GIL); the draws are
     # made first, so the numbers do not depend on the number of threads.
     with ThreadPoolExecutor(max_workers=available_cores()) as pool:
-        outcomes = list(pool.map(one, resamples))
+        outcomes = list(pool.map(one, range(len(resamples))))
     kept = [outcome for outcome in outcomes if not isinstance(outcome, str)]
     failures = [outcome for outcome in outcomes if isinstance(outcome, str)]
     if not kept:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -39,13 +39,16 @@ from scipy.stats import rankdata
 
 from logitfit.design.core import Design
 from logitfit.diagnostics.resampling import bootstrap, checked_design, draws
+from logitfit.exceptions import DataError
 from logitfit.inference.profile import ml_refit
 from logitfit.results.records import Record
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
 
-__all__ = ["INDICES", "Validation", "validate"]
+__all__ = ["INDICES", "Method", "Validation", "validate"]
+
+Method = Literal["boot", ".632", "crossvalidation"]
 
 #: The indices of ``rms::validate.lrm``, in its order.
 INDICES = ("Dxy", "R2", "Intercept", "Slope", "Emax", "D", "U", "Q", "B", "g", "gp")
@@ -196,56 +199,125 @@ def _emax(intercept: float, slope: float) -> float:
         return float(np.nanmax(np.abs(_EMAX_GRID - recalibrated)))
 
 
+def _folds(
+    n_rows: int, folds: int, repeats: int, seed: int | None
+) -> tuple[list[NDArray[np.intp]], list[NDArray[np.intp]]]:
+    """Return training and test rows of k-fold cross-validation, repeated.
+
+    Each repeat permutes the rows and cuts them into ``folds`` contiguous groups at
+    ``round(i n / folds)``, a partition: rms's cuts (``is = 1 + round((i - 1) n / B)``, ``ie =
+    round(is + n / B - 1)``) can skip a row or test one twice when ``n / B`` is not whole.
+    """
+    if not (isinstance(folds, int) and 2 <= folds <= n_rows // 2):
+        raise DataError(
+            f"folds must be a whole number from 2 to n/2 ({n_rows // 2}), got {folds!r}."
+        )
+    if not (isinstance(repeats, int) and repeats >= 1):
+        raise DataError(f"repeats must be a positive whole number, got {repeats!r}.")
+    rng = np.random.default_rng(seed)
+    every = np.arange(n_rows)
+    training, test = [], []
+    cuts = [round(i * n_rows / folds) for i in range(folds + 1)]
+    for _ in range(repeats):
+        order = rng.permutation(n_rows)
+        for i in range(folds):
+            held_out = np.sort(order[cuts[i] : cuts[i + 1]])
+            test.append(held_out)
+            training.append(np.setdiff1d(every, held_out))
+    return training, test
+
+
 def validate(
     result: LogitResult,
     n_boot: int = 200,
     seed: int | None = None,
     indices: Sequence[ArrayLike] | None = None,
+    method: Method = "boot",
+    folds: int = 10,
+    repeats: int = 1,
 ) -> Validation:
-    """Optimism-corrected performance of a fitted model, by Efron's bootstrap (``rms::validate``).
+    """Optimism-corrected performance of a fitted model, as ``rms::validate``.
 
     Parameters
     ----------
     result : LogitResult
         A maximum-likelihood fit to binary rows in memory, without weights or offset.
     n_boot : int
-        Number of bootstrap resamples (ignored with ``indices``).
+        Number of bootstrap resamples (``"boot"`` and ``".632"``; ignored with ``indices``).
     seed : int, optional
         Seed of the resampling (numpy's ``default_rng``): the same seed gives the same numbers.
     indices : sequence of array-like of int, optional
         The resamples' row numbers (0-based positions among the rows used in the fit), one
-        vector each, to reproduce another program's draws exactly.
+        vector each, to reproduce another program's draws exactly (bootstrap methods).
+    method : {"boot", ".632", "crossvalidation"}
+        ``"boot"``: Efron's optimism bootstrap. ``".632"``: Efron's .632 estimator as rms
+        computes it: optimism = 0.632 (apparent - test), the test indices measured on the rows
+        each resample left out, weighted as rms weights them. ``"crossvalidation"``: ``folds``-
+        fold cross-validation, repeated ``repeats`` times (the test indices on each held-out
+        fold; the folds partition the rows, see :func:`_folds`).
+    folds, repeats : int
+        For cross-validation.
 
     Returns
     -------
     Validation
     """
+    if method not in ("boot", ".632", "crossvalidation"):
+        raise DataError(f"method must be 'boot', '.632' or 'crossvalidation', got {method!r}.")
     design = checked_design(result, "bootstrap validation")
     y = design.successes
     coef = result.coef.to_numpy()
     apparent = _training(design.X @ coef, y)
+    every = np.arange(design.n_rows)
+    if method == "crossvalidation":
+        if indices is not None:
+            raise DataError("indices are bootstrap draws; cross-validation draws its own folds.")
+        resamples, held_out = _folds(design.n_rows, folds, repeats, seed)
+    else:
+        resamples = draws(design.n_rows, n_boot, seed, indices)
+        held_out = [np.setdiff1d(every, rows) for rows in resamples]
+    # Where each resample is tested: all rows (boot), the rows it left out (.632), its fold.
+    tested = [every] * len(resamples) if method == "boot" else held_out
 
     def measure(
-        boot: Design, fitted: NDArray[np.float64]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64]] | str:
-        measured = _test(design.X @ fitted, y)
+        k: int, boot: Design, fitted: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], int] | str:
+        rows = tested[k]
+        if rows.size < 2 or y[rows].min() == y[rows].max():
+            return "the rows it is tested on hold one outcome only"
+        measured = _test(design.X[rows] @ fitted, y[rows])
         if isinstance(measured, str):
             return measured
-        return _training(boot.X @ fitted, boot.successes), measured
+        return _training(boot.X @ fitted, boot.successes), measured, k
 
-    kept, failures = bootstrap(design, coef, draws(design.n_rows, n_boot, seed, indices), measure)
-    training = [pair[0] for pair in kept]
-    test = [pair[1] for pair in kept]
-    n_kept = len(training)
-    optimism = np.mean(np.array(training) - np.array(test), axis=0)
+    kept, failures = bootstrap(design, coef, resamples, measure)
+    training = np.array([item[0] for item in kept])
+    test = np.array([item[1] for item in kept])
+    if method == ".632":
+        # rms: each resample's test indices weighted by the left-out rows' 1 / (number of
+        # resamples leaving them out), summed over rows, over n; renormalised over the kept.
+        omitted = np.zeros(design.n_rows)
+        for rows in held_out:
+            omitted[rows] += 1
+        if omitted.min() == 0:
+            raise DataError(
+                "Some row is in every resample, so the .632 estimator has no test for it: "
+                "draw more resamples (n_boot)."
+            )
+        weights = np.array([np.sum(1.0 / omitted[held_out[item[2]]]) for item in kept])
+        test_mean = weights @ test / weights.sum()
+        optimism = 0.632 * (apparent - test_mean)
+    else:
+        test_mean = test.mean(axis=0)
+        optimism = training.mean(axis=0) - test_mean
     table = pd.DataFrame(
         {
             "index_orig": apparent,
-            "training": np.mean(training, axis=0),
-            "test": np.mean(test, axis=0),
+            "training": training.mean(axis=0),
+            "test": test_mean,
             "optimism": optimism,
             "index_corrected": apparent - optimism,
-            "n": n_kept,
+            "n": len(kept),
         },
         index=pd.Index(INDICES, name="index"),
     )
@@ -254,9 +326,9 @@ def validate(
     table.loc["Emax", ["index_orig", "training"]] = 0.0
     table.loc["Emax", ["test", "optimism", "index_corrected"]] = emax
     return Validation(
-        method="boot",
+        method=method,
         table=table,
-        n_resamples=n_kept + len(failures),
+        n_resamples=len(kept) + len(failures),
         n_failed=len(failures),
         failures=tuple(failures),
         seed=seed if indices is None else None,
