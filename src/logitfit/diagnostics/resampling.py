@@ -71,7 +71,7 @@ def _refit(boot: Design, start: NDArray[np.float64]) -> NDArray[np.float64] | st
     events = float(boot.successes.sum())
     if events in (0.0, float(boot.n_rows)):
         return "the resample holds one outcome only"
-    refit = ml_refit(boot, start=start)
+    refit = ml_refit(boot, start=start, n_threads=1)  # the resamples run in parallel
     if not refit.ok:
         return f"the refit did not converge ({refit.message})"
     if float(np.max(np.abs(boot.X @ refit.coef))) > _SUSPICIOUS_ETA:

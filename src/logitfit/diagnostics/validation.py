@@ -165,7 +165,7 @@ def _test(eta: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float6
         intercept_index=0,
         row_labels=pd.RangeIndex(n),
     )
-    refit = ml_refit(recalibration, start=np.array([0.0, 1.0]))
+    refit = ml_refit(recalibration, start=np.array([0.0, 1.0]), n_threads=1)
     if not refit.ok:
         return f"the recalibration refit failed ({refit.message})"
     intercept, slope = (float(c) for c in refit.coef)
@@ -275,7 +275,12 @@ def validate(
         resamples, held_out = _folds(design.n_rows, folds, repeats, seed)
     else:
         resamples = draws(design.n_rows, n_boot, seed, indices)
-        held_out = [np.setdiff1d(every, rows) for rows in resamples]
+        # The rows each resample left out (only the .632 estimator tests on them).
+        held_out = (
+            [np.flatnonzero(np.bincount(rows, minlength=design.n_rows) == 0) for rows in resamples]
+            if method == ".632"
+            else []
+        )
     # Where each resample is tested: all rows (boot), the rows it left out (.632), its fold.
     tested = [every] * len(resamples) if method == "boot" else held_out
 

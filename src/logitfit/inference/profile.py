@@ -132,7 +132,9 @@ def glm_start(design: Design) -> NDArray[np.float64]:
     return np.asarray(solution, dtype=np.float64)
 
 
-def ml_refit(design: Design, start: NDArray[np.float64] | None = None) -> Refit:
+def ml_refit(
+    design: Design, start: NDArray[np.float64] | None = None, n_threads: int | None = None
+) -> Refit:
     """Fit a maximum-likelihood model by Newton, from ``start`` and, failing that, R's start.
 
     Parameters
@@ -140,6 +142,8 @@ def ml_refit(design: Design, start: NDArray[np.float64] | None = None) -> Refit:
     design : Design
     start : ndarray of shape (p,), optional
         A warm start (typically the previous refit's solution); default R's ``glm`` start.
+    n_threads : int, optional
+        Threads per pass (1 where refits already run in parallel); default the cores.
 
     Returns
     -------
@@ -148,7 +152,7 @@ def ml_refit(design: Design, start: NDArray[np.float64] | None = None) -> Refit:
     """
 
     def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
-        return evaluate(coef, design, with_hessian)
+        return evaluate(coef, design, with_hessian, n_threads)
 
     scale = float(np.max(np.abs(design.X), initial=0.0))
     solution = newton(objective, glm_start(design) if start is None else start)
