@@ -138,3 +138,19 @@ def test_cli_messages_speak_cli_and_fit_on_one_line(
     # A bad cutoff is refused before any kernel starts, in one line.
     assert main([*arguments, "--cutoff", "1.5", "--overwrite"]) == 2
     assert "cutoff must lie between 0 and 1; got 1.5" in capsys.readouterr().err
+
+
+def test_validate_command_prints_the_table_with_a_progress_bar(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    spector = str(DATA / "spector.csv")
+    assert main(["validate", spector, "-f", "GRADE ~ GPA + TUCE + PSI", "--n-boot", "30",
+                 "--seed", "3"]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    expected = logitfit.validate(
+        logitfit.fit("GRADE ~ GPA + TUCE + PSI", logitfit.read_table(spector)), n_boot=30, seed=3
+    )
+    assert f"{expected.table.loc['Dxy', 'index_corrected']:.6f}" in captured.out
+    assert "refits" in captured.err  # tqdm's bar, on standard error
+    if expected.n_failed:
+        assert "refits failed and are left out" in captured.out

@@ -1,4 +1,4 @@
-"""Command line: ``logitfit fit | check``, a thin shell over the public API.
+"""Command line: ``logitfit fit | check | validate | report``, a thin shell over the public API.
 
 Errors print one line (``logitfit: error: ...``) and exit with status 2; warnings print one line
 each to standard error.
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from logitfit import LogitfitError, LogitResult, crosscheck, fit, read_table
+from logitfit import LogitfitError, LogitResult, crosscheck, fit, read_table, validate
 from logitfit.design.io import read_dask_table, wants_dask
 
 __all__ = ["main"]
@@ -74,6 +74,25 @@ def _build_parser() -> argparse.ArgumentParser:
     check_parser = commands.add_parser("check", help="cross-check a fit against statsmodels")
     _add_model_arguments(check_parser)
     check_parser.add_argument("--rtol", type=float, default=1e-8, help="relative tolerance")
+    validate_parser = commands.add_parser(
+        "validate", help="optimism-corrected performance by the bootstrap (as rms::validate)"
+    )
+    _add_model_arguments(validate_parser)
+    validate_parser.add_argument(
+        "--n-boot", type=int, default=200, metavar="N", help="bootstrap resamples (default 200)"
+    )
+    validate_parser.add_argument("--seed", type=int, help="seed of the resampling")
+    validate_parser.add_argument(
+        "--resampling",
+        choices=("boot", ".632", "crossvalidation"),
+        default="boot",
+        help="optimism bootstrap (default), the .632 estimator, or k-fold cross-validation",
+    )
+    validate_parser.add_argument("--folds", type=int, default=10, help="cross-validation folds")
+    validate_parser.add_argument("--repeats", type=int, default=1, help="cross-validation repeats")
+    validate_parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar on standard error"
+    )
     report = commands.add_parser(
         "report",
         help="render the reports (no DATA: both reports on the bundled penguins data)",
@@ -194,6 +213,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         result = _fit(args)
+        if args.command == "validate":
+            print(
+                validate(
+                    result,
+                    n_boot=args.n_boot,
+                    seed=args.seed,
+                    method=args.resampling,
+                    folds=args.folds,
+                    repeats=args.repeats,
+                    progress=not args.no_progress,
+                ).summary()
+            )
+            return 0
         if args.command == "fit":
             if args.json is not None:
                 _write_json(result.to_dict(args.level), args.json, args.overwrite, sys.stdout)

@@ -76,6 +76,14 @@ class CalibrationCurve(Record):
     failures: tuple[str, ...]
     seed: int | None
 
+    @property
+    def note(self) -> str:
+        """The failed refits in words, for ``summary()`` (empty when none failed)."""
+        if not self.failures:
+            return ""
+        reasons = "; ".join(sorted(set(self.failures)))
+        return f"{self.n_failed} of {self.n_resamples} refits failed and are left out: {reasons}."
+
 
 def _smooth(
     predicted: NDArray[np.float64], y: NDArray[np.float64], at: NDArray[np.float64]
@@ -94,6 +102,7 @@ def calibrate(
     n_boot: int = 200,
     seed: int | None = None,
     indices: Sequence[ArrayLike] | None = None,
+    progress: bool = False,
 ) -> CalibrationCurve:
     """Estimate the bias-corrected calibration curve by the optimism bootstrap (rms::calibrate).
 
@@ -107,6 +116,8 @@ def calibrate(
         Seed of the resampling: the same seed gives the same numbers.
     indices : sequence of array-like of int, optional
         The resamples' row numbers (0-based), as for :func:`logitfit.validate`.
+    progress : bool
+        Show a progress bar of the refits.
 
     Returns
     -------
@@ -129,7 +140,8 @@ def calibrate(
         test = _smooth(expit(design.X @ fitted), y, grid) - grid
         return training, test
 
-    kept, failures = bootstrap(design, coef, draws(design.n_rows, n_boot, seed, indices), measure)
+    resamples = draws(design.n_rows, n_boot, seed, indices)
+    kept, failures = bootstrap(design, coef, resamples, measure, progress)
     differences = np.array([training - test for training, test in kept])
     # A grid point outside a resample's predictions has no smooth there (NaN): rms counts a
     # resample at a point only where both of its measures exist.

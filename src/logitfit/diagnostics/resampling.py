@@ -112,6 +112,7 @@ def bootstrap(
     coef: NDArray[np.float64],
     resamples: list[NDArray[np.intp]],
     measure: Callable[[int, Design, NDArray[np.float64]], Measured | str],
+    progress: bool = False,
 ) -> tuple[list[Measured], list[str]]:
     """Refit every resample and measure it; return the measures kept and the failures.
 
@@ -126,6 +127,8 @@ def bootstrap(
     measure : callable
         ``measure(k, resample_design, refitted_coef)`` returns the measures of resample ``k``
         (its position in ``resamples``), or the reason as text when a measure of its own fails.
+    progress : bool
+        Show a progress bar (tqdm, on standard error) as the refits finish.
 
     Returns
     -------
@@ -143,7 +146,12 @@ def bootstrap(
     # Resamples run on threads (the linear programs and BLAS release the GIL); the draws are
     # made first, so the numbers do not depend on the number of threads.
     with ThreadPoolExecutor(max_workers=available_cores()) as pool:
-        outcomes = list(pool.map(one, range(len(resamples))))
+        finished = pool.map(one, range(len(resamples)))
+        if progress:
+            from tqdm import tqdm  # imported on use
+
+            finished = tqdm(finished, total=len(resamples), desc="refits", unit="refit")
+        outcomes = list(finished)
     kept = [outcome for outcome in outcomes if not isinstance(outcome, str)]
     failures = [outcome for outcome in outcomes if isinstance(outcome, str)]
     if not kept:

@@ -87,6 +87,14 @@ class Validation(Record):
     failures: tuple[str, ...]
     seed: int | None
 
+    @property
+    def note(self) -> str:
+        """The failed refits in words, for ``summary()`` (empty when none failed)."""
+        if not self.failures:
+            return ""
+        reasons = "; ".join(sorted(set(self.failures)))
+        return f"{self.n_failed} of {self.n_resamples} refits failed and are left out: {reasons}."
+
 
 def _dxy(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
     """Somers' Dxy of predictions ``x`` for a 0/1 outcome, exactly (ties count one half)."""
@@ -235,6 +243,7 @@ def validate(
     method: Method = "boot",
     folds: int = 10,
     repeats: int = 1,
+    progress: bool = False,
 ) -> Validation:
     """Optimism-corrected performance of a fitted model, as ``rms::validate``.
 
@@ -257,6 +266,8 @@ def validate(
         fold; the folds partition the rows, see :func:`_folds`).
     folds, repeats : int
         For cross-validation.
+    progress : bool
+        Show a progress bar of the refits (off by default in library calls).
 
     Returns
     -------
@@ -295,7 +306,7 @@ def validate(
             return measured
         return _training(boot.X @ fitted, boot.successes), measured, k
 
-    kept, failures = bootstrap(design, coef, resamples, measure)
+    kept, failures = bootstrap(design, coef, resamples, measure, progress)
     training = np.array([item[0] for item in kept])
     test = np.array([item[1] for item in kept])
     if method == ".632":
