@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 from logitfit.design.core import Design
-from logitfit.diagnostics.resampling import bootstrap, checked_design, draws
+from logitfit.diagnostics.resampling import bootstrap, checked_design, draws, failures_note
 from logitfit.exceptions import DataError
 from logitfit.results.records import Record
 
@@ -79,10 +79,7 @@ class CalibrationCurve(Record):
     @property
     def note(self) -> str:
         """The failed refits in words, for ``summary()`` (empty when none failed)."""
-        if not self.failures:
-            return ""
-        reasons = "; ".join(sorted(set(self.failures)))
-        return f"{self.n_failed} of {self.n_resamples} refits failed and are left out: {reasons}."
+        return failures_note(self.failures, self.n_resamples)
 
 
 def _smooth(

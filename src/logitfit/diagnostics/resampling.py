@@ -27,7 +27,7 @@ from logitfit.inference.profile import ml_refit
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
 
-__all__ = ["bootstrap", "checked_design", "draws"]
+__all__ = ["bootstrap", "checked_design", "draws", "failures_note"]
 
 # A linear predictor this large on a refit's own rows suggests separation: check it exactly.
 _SUSPICIOUS_ETA = 15.0
@@ -157,3 +157,11 @@ def bootstrap(
     if not kept:
         raise DataError(f"Every refit failed; the first: {failures[0]}.")
     return kept, failures
+
+
+def failures_note(failures: Sequence[str], n_resamples: int) -> str:
+    """Say how many refits failed and why (empty when none failed)."""
+    if not failures:
+        return ""
+    reasons = "; ".join(sorted(set(failures)))
+    return f"{len(failures)} of {n_resamples} refits failed and are left out: {reasons}."

@@ -38,7 +38,7 @@ from scipy.special import expit, log_expit, logit, xlogy
 from scipy.stats import rankdata
 
 from logitfit.design.core import Design
-from logitfit.diagnostics.resampling import bootstrap, checked_design, draws
+from logitfit.diagnostics.resampling import bootstrap, checked_design, draws, failures_note
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import ml_refit
 from logitfit.results.records import Record
@@ -90,10 +90,7 @@ class Validation(Record):
     @property
     def note(self) -> str:
         """The failed refits in words, for ``summary()`` (empty when none failed)."""
-        if not self.failures:
-            return ""
-        reasons = "; ".join(sorted(set(self.failures)))
-        return f"{self.n_failed} of {self.n_resamples} refits failed and are left out: {reasons}."
+        return failures_note(self.failures, self.n_resamples)
 
 
 def _dxy(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
