@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, log_expit, logit, xlogy
-from scipy.stats import rankdata
 
 from logitfit.design.core import Design
+from logitfit.diagnostics.auc_tools import concordance
 from logitfit.diagnostics.resampling import bootstrap, checked_design, draws, failures_note
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import ml_refit
@@ -95,12 +95,7 @@ class Validation(Record):
 
 def _dxy(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
     """Somers' Dxy of predictions ``x`` for a 0/1 outcome, exactly (ties count one half)."""
-    ranks = rankdata(x)
-    events = y == 1
-    n1 = int(events.sum())
-    n0 = y.size - n1
-    concordance = (ranks[events].sum() - n1 * (n1 + 1) / 2.0) / (n1 * n0)
-    return float(2.0 * concordance - 1.0)
+    return 2.0 * concordance(x, y == 1) - 1.0
 
 
 def _gini_mean_difference(x: NDArray[np.float64]) -> float:

@@ -72,14 +72,10 @@ def _number_labels(document: Document, number_sections: bool) -> dict[str, str]:
     return numbers
 
 
-def _resolve(text: str, numbers: dict[str, str], where: str) -> str:
+def _resolve(text: str, numbers: dict[str, str], where: str, number_sections: bool) -> str:
     def link(match: re.Match[str]) -> str:
         label = match.group(1)
-        if (
-            label not in numbers
-            and label.startswith("sec-")
-            and not any(key.startswith("sec-") for key in numbers)
-        ):
+        if label.startswith("sec-") and not number_sections:
             raise ReportError(
                 f"{where}: @{label}: sections are numbered, and so can be referred to, only with "
                 "number-sections: true (as in Quarto)."
@@ -185,8 +181,9 @@ def assemble(
     for block in document.blocks:
         if isinstance(block, Markdown):
             where = f"{document.path.name}:{block.line}"
-            pieces.append(_resolve(block.text, numbers, where))
+            pieces.append(_resolve(block.text, numbers, where, number_sections))
         else:
             text = _cell_markdown(block, next(cells), numbers, figure_dir, defaults)
-            pieces.append(_resolve(text, numbers, f"{document.path.name}:{block.line}"))
+            where = f"{document.path.name}:{block.line}"
+            pieces.append(_resolve(text, numbers, where, number_sections))
     return "\n\n".join(pieces) + "\n"

@@ -95,10 +95,9 @@ def _quarto_project(scratch: Path) -> Path:
     """
     root = _project_root()
     project = scratch / "project"
-    if not project.exists():
-        project.mkdir()
-        shutil.copy2(root / "_quarto.yml", project / "_quarto.yml")
-        shutil.copytree(root / "reports", project / "reports")
+    project.mkdir()
+    shutil.copy2(root / "_quarto.yml", project / "_quarto.yml")
+    shutil.copytree(root / "reports", project / "reports")
     return project
 
 
