@@ -384,3 +384,10 @@ def test_real_quarto_renders_the_same_document(
         assert printed(value) in text, printed(value)
     html = html_text(written["diagnostics.html"]).replace("\u2212", "-")
     assert all(printed(value) in html for value in penguin_fit.coef)
+
+
+def test_a_bad_number_of_validation_refits_is_refused_before_any_kernel(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="validate must be a whole number of refits"):
+        render_report(DATA / "spector.csv", formula=SPECTOR_FORMULA, validate=-1,
+                      output_dir=tmp_path, engine="builtin")  # fmt: skip
+    assert not any(tmp_path.iterdir())

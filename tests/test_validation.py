@@ -218,3 +218,29 @@ def test_cross_validation_tests_each_fold_on_rows_it_did_not_fit() -> None:
         logitfit.validate(fitted, method="crossvalidation", indices=r_draws())
     with pytest.raises(logitfit.DataError, match="folds must be"):
         logitfit.validate(fitted, method="crossvalidation", folds=1)
+
+
+def test_cross_validation_matches_an_independent_implementation() -> None:
+    rng = np.random.default_rng(21)
+    X = np.column_stack([np.ones(120), rng.normal(size=(120, 2))])
+    y = (rng.random(120) < expit(X @ np.array([0.2, 1.1, -0.8]))).astype(float)
+    fitted = logitfit.fit_arrays(X[:, 1:], y)
+    result = logitfit.validate(fitted, method="crossvalidation", folds=4, repeats=2, seed=9)
+    training, test = validation_module._folds(120, 4, 2, seed=9)
+    train_dxy, test_dxy = [], []
+    for train_rows, test_rows in zip(training, test, strict=True):
+        beta = numpy_newton(X[train_rows], y[train_rows])
+        train_dxy.append(brute_indices(X[train_rows] @ beta, y[train_rows])["Dxy"])
+        test_dxy.append(brute_indices(X[test_rows] @ beta, y[test_rows])["Dxy"])
+    assert_allclose(result.table.loc["Dxy", "training"], np.mean(train_dxy), rtol=1e-9)
+    assert_allclose(result.table.loc["Dxy", "test"], np.mean(test_dxy), rtol=1e-9)
+    with pytest.raises(logitfit.DataError, match="repeats must be a positive"):
+        logitfit.validate(fitted, method="crossvalidation", repeats=0)
+    with pytest.raises(logitfit.DataError, match="method must be"):
+        logitfit.validate(fitted, method="jackknife")  # type: ignore[arg-type]
+
+
+def test_calibration_curve_needs_more_than_ten_rows() -> None:
+    fitted = logitfit.fit_arrays(np.arange(10.0), np.tile([0.0, 1.0, 1.0, 0.0, 1.0], 2))
+    with pytest.raises(logitfit.DataError, match="more than 10 rows"):
+        logitfit.calibrate(fitted, n_boot=5)
