@@ -26,8 +26,13 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
-from logitfit.design.core import Design
-from logitfit.diagnostics.resampling import bootstrap, checked_design, draws, failures_note
+from logitfit.diagnostics.resampling import (
+    Refitted,
+    bootstrap,
+    checked_design,
+    draws,
+    failures_note,
+)
 from logitfit.exceptions import DataError
 from logitfit.results.records import Record
 
@@ -130,11 +135,11 @@ def calibrate(
     grid = np.linspace(ordered[4], ordered[-5], _GRID_POINTS)
     apparent = _smooth(predicted, y, grid)
 
-    def measure(
-        k: int, boot: Design, fitted: NDArray[np.float64]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        training = _smooth(expit(boot.X @ fitted), boot.successes, grid) - grid
-        test = _smooth(expit(design.X @ fitted), y, grid) - grid
+    def measure(refitted: Refitted) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        refitted_predicted = expit(refitted.eta)
+        rows = refitted.rows
+        training = _smooth(refitted_predicted[rows], y[rows], grid) - grid
+        test = _smooth(refitted_predicted, y, grid) - grid
         return training, test
 
     resamples = draws(design.n_rows, n_boot, seed, indices)

@@ -5,6 +5,10 @@ serves ``validate`` and ``calibrate``: the draws are made first (numpy's ``defau
 seed, or the row numbers given), then each resample is refitted by maximum likelihood from the
 full-data estimate, on threads. A refit that fails (not converged, separated, one outcome only)
 is reported with its reason and left out, never kept.
+
+A resample is not copied: its refit is the fit to the original rows with frequency weights equal
+to the number of times each row was drawn, which has the same likelihood, and its measures read
+the linear predictor of the original rows at the drawn row numbers.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -27,7 +32,7 @@ from logitfit.inference.profile import ml_refit
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
 
-__all__ = ["bootstrap", "checked_design", "draws", "failures_note"]
+__all__ = ["Refitted", "bootstrap", "checked_design", "draws", "failures_note"]
 
 # A linear predictor this large on a refit's own rows suggests separation: check it exactly.
 _SUSPICIOUS_ETA = 15.0
@@ -66,20 +71,54 @@ def resample(design: Design, rows: NDArray[np.intp]) -> Design:
     )
 
 
-def _refit(boot: Design, start: NDArray[np.float64]) -> NDArray[np.float64] | str:
+@dataclass(frozen=True)
+class Refitted:
+    """One resample's successful refit, as the measures read it.
+
+    Attributes
+    ----------
+    position : int
+        The resample's position among the draws.
+    rows : ndarray of int, shape (n,)
+        The row numbers drawn (0-based, in the order drawn).
+    counts : ndarray of shape (n_rows,)
+        How many times each original row was drawn (0 for the rows left out).
+    coef : ndarray of shape (p,)
+        The refitted coefficients.
+    deviance : float
+        The refit's deviance on the resample.
+    eta : ndarray of shape (n_rows,)
+        The refit's linear predictor on every original row: ``eta[rows]`` is the resample's.
+    """
+
+    position: int
+    rows: NDArray[np.intp]
+    counts: NDArray[np.float64]
+    coef: NDArray[np.float64]
+    deviance: float
+    eta: NDArray[np.float64]
+
+
+def _refit(
+    design: Design, position: int, rows: NDArray[np.intp], start: NDArray[np.float64]
+) -> Refitted | str:
     """Refit a resample by maximum likelihood; the reason as text when it fails."""
-    events = float(boot.successes.sum())
-    if events in (0.0, float(boot.n_rows)):
+    counts = np.bincount(rows, minlength=design.n_rows).astype(np.float64)
+    events = float(counts @ design.successes)
+    if events in (0.0, float(rows.size)):
         return "the resample holds one outcome only"
-    refit = ml_refit(boot, start=start, n_threads=1)  # the resamples run in parallel
+    # The resample's likelihood is the original rows' with the draw counts as frequency weights.
+    weighted = dataclasses.replace(design, weights=counts)
+    refit = ml_refit(weighted, start=start, n_threads=1)  # the resamples run in parallel
     if not refit.ok:
         return f"the refit did not converge ({refit.message})"
-    if float(np.max(np.abs(boot.X @ refit.coef))) > _SUSPICIOUS_ETA:
-        separation = detect_separation(boot)
+    eta = design.X @ refit.coef
+    if float(np.max(np.abs(eta[counts > 0]))) > _SUSPICIOUS_ETA:
+        separation = detect_separation(resample(design, rows))
         if separation is not None:
             by = ", ".join(separation.directions)
             return f"the resample is separated ({separation.kind}, by {by})"
-    return refit.coef
+    return Refitted(position, rows, counts, refit.coef, refit.value, eta)
 
 
 def draws(
@@ -111,7 +150,7 @@ def bootstrap(
     design: Design,
     coef: NDArray[np.float64],
     resamples: list[NDArray[np.intp]],
-    measure: Callable[[int, Design, NDArray[np.float64]], Measured | str],
+    measure: Callable[[Refitted], Measured | str],
     progress: bool = False,
 ) -> tuple[list[Measured], list[str]]:
     """Refit every resample and measure it; return the measures kept and the failures.
@@ -125,8 +164,8 @@ def bootstrap(
     resamples : list of ndarray of int
         From :func:`draws`.
     measure : callable
-        ``measure(k, resample_design, refitted_coef)`` returns the measures of resample ``k``
-        (its position in ``resamples``), or the reason as text when a measure of its own fails.
+        ``measure(refitted)`` returns the measures of one resample's :class:`Refitted`, or the
+        reason as text when a measure of its own fails.
     progress : bool
         Show a progress bar (tqdm, on standard error) as the refits finish.
 
@@ -139,9 +178,8 @@ def bootstrap(
     """
 
     def one(k: int) -> Measured | str:
-        boot = resample(design, resamples[k])
-        fitted = _refit(boot, coef)
-        return fitted if isinstance(fitted, str) else measure(k, boot, fitted)
+        fitted = _refit(design, k, resamples[k], coef)
+        return fitted if isinstance(fitted, str) else measure(fitted)
 
     # Resamples run on threads (the linear programs and BLAS release the GIL); the draws are
     # made first, so the numbers do not depend on the number of threads.

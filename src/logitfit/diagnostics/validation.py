@@ -37,8 +37,13 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, log_expit, logit, xlogy
 
 from logitfit.design.core import Design
-from logitfit.diagnostics.auc_tools import concordance
-from logitfit.diagnostics.resampling import bootstrap, checked_design, draws, failures_note
+from logitfit.diagnostics.resampling import (
+    Refitted,
+    bootstrap,
+    checked_design,
+    draws,
+    failures_note,
+)
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import ml_refit
 from logitfit.results.records import Record
@@ -93,46 +98,84 @@ class Validation(Record):
         return failures_note(self.failures, self.n_resamples)
 
 
-def _dxy(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
-    """Somers' Dxy of predictions ``x`` for a 0/1 outcome, exactly (ties count one half)."""
-    return 2.0 * concordance(x, y == 1) - 1.0
+def _concordance(ordered: _Ordered, weights: NDArray[np.float64]) -> float:
+    """Return the concordance probability of the predictions, rows weighted (ties one half).
+
+    Equal to :func:`logitfit.diagnostics.auc_tools.concordance` on the rows repeated
+    ``weights`` times: each event's weight times the non-event weight below its value, plus
+    half the non-event weight tied with it, over the product of the totals.
+    """
+    events = np.add.reduceat(weights[ordered.order] * ordered.y, ordered.starts)
+    non_events = np.add.reduceat(weights[ordered.order] * (1.0 - ordered.y), ordered.starts)
+    below = np.cumsum(non_events) - non_events
+    return float(events @ (below + 0.5 * non_events) / (events.sum() * non_events.sum()))
 
 
-def _gini_mean_difference(x: NDArray[np.float64]) -> float:
-    """Mean of |x_i - x_j| over all pairs i != j (Hmisc's ``GiniMd``), in O(n log n)."""
-    ordered = np.sort(x)
-    n = ordered.size
-    weights = 2.0 * np.arange(1, n + 1) - n - 1
-    return float(2.0 * (weights @ ordered) / (n * (n - 1)))
+def _gini_mean_difference(
+    sorted_values: NDArray[np.float64], weights: NDArray[np.float64]
+) -> float:
+    r"""Mean of |x_i - x_j| over all pairs i != j of the rows repeated ``weights`` times.
+
+    Hmisc's ``GiniMd``. On sorted values the expanded sum over pairs is
+    :math:`\sum_k x_{(k)} (2k - N - 1)`; a row repeated :math:`c` times from position
+    :math:`s + 1` contributes :math:`x c (2s + c - N)`.
+    """
+    total = float(weights.sum())
+    before = np.cumsum(weights) - weights
+    pairs = float(sorted_values @ (weights * (2.0 * before + weights - total)))
+    return 2.0 * pairs / (total * (total - 1.0))
 
 
 def _deviance(y: NDArray[np.float64], eta: NDArray[np.float64]) -> float:
     """Binary deviance of linear predictors ``eta``, without cancellation."""
-    return float(-2.0 * np.sum(y * log_expit(eta) + (1.0 - y) * log_expit(-eta)))
+    return float(-2.0 * np.sum(log_expit(np.where(y == 1.0, eta, -eta))))
 
 
-def _null_deviance(y: NDArray[np.float64]) -> float:
-    """Deviance of the intercept-only model of a 0/1 outcome."""
-    n, events = y.size, float(y.sum())
+def _null_deviance(events: float, n: float) -> float:
+    """Deviance of the intercept-only model of ``events`` in ``n`` binary rows."""
     rate = events / n
     return float(-2.0 * (xlogy(events, rate) + xlogy(n - events, 1.0 - rate)))
 
 
-def _nagelkerke(lr: float, null_deviance: float, n: int) -> float:
+def _nagelkerke(lr: float, null_deviance: float, n: float) -> float:
     return float(-np.expm1(-lr / n) / -np.expm1(-null_deviance / n))
 
 
-def _training(eta: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Return the indices of a model on the rows it was fitted to (``discrim(evalfit=TRUE)``)."""
-    n = y.size
-    null = _null_deviance(y)
-    lr = null - _deviance(y, eta)
+@dataclass(frozen=True)
+class _Ordered:
+    """Rows sorted once by a linear predictor, shared by every rank-based index of a refit."""
+
+    order: NDArray[np.intp]  # argsort of eta
+    eta: NDArray[np.float64]  # eta[order]
+    y: NDArray[np.float64]  # y[order]
+    starts: NDArray[np.intp]  # where each run of tied eta begins
+
+    @classmethod
+    def of(cls, eta: NDArray[np.float64], y: NDArray[np.float64]) -> _Ordered:
+        order = np.argsort(eta, kind="stable")
+        ordered = eta[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        return cls(order, ordered, y[order], starts)
+
+
+def _training(
+    ordered: _Ordered, weights: NDArray[np.float64], deviance: float
+) -> NDArray[np.float64]:
+    """Return the indices of a model on the rows it was fitted to (``discrim(evalfit=TRUE)``).
+
+    The rows are the original ones repeated ``weights`` times (a resample's draw counts), and
+    ``deviance`` the model's deviance on them.
+    """
+    sorted_weights = weights[ordered.order]
+    n = float(weights.sum())
+    null = _null_deviance(float(sorted_weights @ ordered.y), n)
+    lr = null - deviance
     discrimination = (lr - 1.0) / n
     unreliability = -2.0 / n
-    mu = expit(eta)
+    mu = expit(ordered.eta)
     return np.array(
         [
-            _dxy(eta, y),
+            2.0 * _concordance(ordered, weights) - 1.0,
             _nagelkerke(lr, null, n),
             0.0,
             1.0,
@@ -140,19 +183,22 @@ def _training(eta: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.fl
             discrimination,
             unreliability,
             discrimination - unreliability,
-            float(np.mean((y - mu) ** 2)),
-            _gini_mean_difference(eta),
-            _gini_mean_difference(mu),
+            float(sorted_weights @ (ordered.y - mu) ** 2 / n),
+            _gini_mean_difference(ordered.eta, sorted_weights),
+            _gini_mean_difference(mu, sorted_weights),
         ]
     )
 
 
-def _test(eta: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64] | str:
-    """Return the indices of predictions ``eta`` on other rows, via their recalibration fit.
+def _test(ordered: _Ordered, tested: NDArray[np.float64]) -> NDArray[np.float64] | str:
+    """Return the indices of predictions on other rows, via their recalibration fit.
 
-    Returns the reason as text when the recalibration refit does not converge.
+    ``tested`` is 1 on the rows the predictions are tested on and 0 elsewhere. Returns the
+    reason as text when the recalibration refit does not converge.
     """
-    n = y.size
+    on = tested[ordered.order] > 0
+    eta, y = ordered.eta[on], ordered.y[on]
+    n = eta.size
     recalibration = Design(
         X=np.column_stack([np.ones(n), eta]),
         successes=y,
@@ -169,15 +215,18 @@ def _test(eta: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float6
     if not refit.ok:
         return f"the recalibration refit failed ({refit.message})"
     intercept, slope = (float(c) for c in refit.coef)
-    null = _null_deviance(y)
+    null = _null_deviance(float(y.sum()), n)
     lr = null - refit.value
     clipped = np.clip(eta, -40.0, 40.0)  # as rms, before the deviance of the raw predictions
     unreliability = (_deviance(y, clipped) - refit.value - 2.0) / n
     discrimination = (lr - 1.0) / n
-    recalibrated = intercept + slope * eta
+    # The recalibrated predictions a + b eta keep eta's order (reversed when b < 0), so the
+    # rank-based indices of the recalibration read eta's: Dxy(a + b eta) = sign(b) Dxy(eta).
+    recalibrated = expit(intercept + slope * eta)
+    ones = np.ones(n)
     return np.array(
         [
-            _dxy(recalibrated, y),
+            np.sign(slope) * (2.0 * _concordance(ordered, tested) - 1.0),
             _nagelkerke(lr, null, n),
             intercept,
             slope,
@@ -186,8 +235,8 @@ def _test(eta: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float6
             unreliability,
             discrimination - unreliability,
             float(np.mean((y - expit(eta)) ** 2)),
-            _gini_mean_difference(slope * eta),
-            _gini_mean_difference(expit(recalibrated)),
+            abs(slope) * _gini_mean_difference(eta, ones),
+            _gini_mean_difference(recalibrated if slope >= 0 else recalibrated[::-1], ones),
         ]
     )
 
@@ -270,8 +319,8 @@ def validate(
     design = checked_design(result, "bootstrap validation")
     y = design.successes
     coef = result.coef.to_numpy()
-    apparent = _training(design.X @ coef, y)
-    every = np.arange(design.n_rows)
+    ones = np.ones(design.n_rows)
+    apparent = _training(_Ordered.of(design.X @ coef, y), ones, result.deviance)
     if method == "crossvalidation":
         if indices is not None:
             raise DataError("indices are bootstrap draws; cross-validation draws its own folds.")
@@ -284,19 +333,21 @@ def validate(
             if method == ".632"
             else []
         )
-    # Where each resample is tested: all rows (boot), the rows it left out (.632), its fold.
-    tested = [every] * len(resamples) if method == "boot" else held_out
 
-    def measure(
-        k: int, boot: Design, fitted: NDArray[np.float64]
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], int] | str:
-        rows = tested[k]
-        if rows.size < 2 or y[rows].min() == y[rows].max():
-            return "the rows it is tested on hold one outcome only"
-        measured = _test(design.X[rows] @ fitted, y[rows])
+    def measure(refitted: Refitted) -> tuple[NDArray[np.float64], NDArray[np.float64], int] | str:
+        # Tested on all rows (boot), on the rows the resample left out (.632), on its fold.
+        if method == "boot":
+            tested = ones
+        else:
+            tested = np.zeros(design.n_rows)
+            tested[held_out[refitted.position]] = 1.0
+            if tested.sum() < 2 or np.ptp(y[tested > 0]) == 0:
+                return "the rows it is tested on hold one outcome only"
+        ordered = _Ordered.of(refitted.eta, y)
+        measured = _test(ordered, tested)
         if isinstance(measured, str):
             return measured
-        return _training(boot.X @ fitted, boot.successes), measured, k
+        return _training(ordered, refitted.counts, refitted.deviance), measured, refitted.position
 
     kept, failures = bootstrap(design, coef, resamples, measure, progress)
     training = np.array([item[0] for item in kept])
