@@ -48,7 +48,7 @@ def test_the_same_draws_give_rms_validate_numbers(penguin_fit: logitfit.LogitRes
 
 
 def brute_indices(eta: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Dxy, R2, Brier and g by their definitions, with O(n^2) pair sums (no ranks, no sorting)."""
+    """Dxy, R2, Brier, g and gp by their definitions, with O(n^2) pair sums (no ranks, no sort)."""
     events, others = eta[y == 1], eta[y == 0]
     differences = events[:, None] - others[None, :]
     concordance = (np.sum(differences > 0) + 0.5 * np.sum(differences == 0)) / differences.size
@@ -59,11 +59,13 @@ def brute_indices(eta: np.ndarray, y: np.ndarray) -> dict[str, float]:
     deviance = -2 * np.sum(y * np.log(mu) + (1 - y) * np.log(1 - mu))
     lr = null - deviance
     gini = np.abs(eta[:, None] - eta[None, :]).sum() / (n * (n - 1))
+    gini_p = np.abs(mu[:, None] - mu[None, :]).sum() / (n * (n - 1))
     return {
         "Dxy": 2 * concordance - 1,
         "R2": (1 - np.exp(-lr / n)) / (1 - np.exp(-null / n)),
         "B": float(np.mean((y - mu) ** 2)),
         "g": gini,
+        "gp": gini_p,
     }
 
 
@@ -98,7 +100,7 @@ def test_training_and_test_indices_match_an_independent_implementation() -> None
         test.append({**recalibrated, "B": brute_indices(eta, y)["B"],
                      "g": brute_indices(slope * eta, y)["g"]})  # fmt: skip
         slopes.append(slope)
-    for name in ("Dxy", "R2", "B", "g"):
+    for name in ("Dxy", "R2", "B", "g", "gp"):
         assert_allclose(result.table.loc[name, "training"], np.mean([t[name] for t in training]),
                         rtol=1e-7)  # fmt: skip
         assert_allclose(result.table.loc[name, "test"], np.mean([t[name] for t in test]),
@@ -244,3 +246,77 @@ def test_calibration_curve_needs_more_than_ten_rows() -> None:
     fitted = logitfit.fit_arrays(np.arange(10.0), np.tile([0.0, 1.0, 1.0, 0.0, 1.0], 2))
     with pytest.raises(logitfit.DataError, match="more than 10 rows"):
         logitfit.calibrate(fitted, n_boot=5)
+
+
+def test_632_plus_weights_by_the_relative_overfitting_rate() -> None:
+    # Efron & Tibshirani (1997), eq. 32: (1 - w) a + w t with w = .632 / (1 - .368 R) and
+    # R = (t - a) / (gamma - a), for t between the apparent a and the no-information gamma;
+    # a loss (gamma above a) and a measure of quality (gamma below a) alike.
+    apparent = np.array([0.20, 0.90, 0.20, 0.90, 0.20])
+    test = np.array([0.30, 0.60, 0.60, 0.10, 0.15])
+    gamma = np.array([0.50, 0.00, 0.50, 0.30, 0.50])
+    estimate = validation_module._point632_plus(apparent, test, gamma)
+    for k in (0, 1):
+        rate = (test[k] - apparent[k]) / (gamma[k] - apparent[k])
+        weight = 0.632 / (1 - 0.368 * rate)
+        assert_allclose(estimate[k], (1 - weight) * apparent[k] + weight * test[k], rtol=1e-14)
+    # Beyond gamma, R = 1 and t' = gamma: .632 t + .368 gamma.
+    assert_allclose(estimate[2], 0.632 * 0.60 + 0.368 * 0.50, rtol=1e-14)
+    assert_allclose(estimate[3], 0.632 * 0.10 + 0.368 * 0.30, rtol=1e-14)
+    # No overfitting (t on the far side of a from gamma): R = 0, the .632 estimate.
+    assert_allclose(estimate[4], 0.368 * 0.20 + 0.632 * 0.15, rtol=1e-14)
+    assert np.isnan(validation_module._point632_plus(apparent[:1], test[:1], np.full(1, np.nan)))
+
+
+def test_no_information_brier_score_pairs_every_outcome_with_every_prediction() -> None:
+    rng = np.random.default_rng(5)
+    y = (rng.random(40) < 0.3).astype(float)
+    predicted = rng.random(40)
+    pairs = np.mean((y[:, None] - predicted[None, :]) ** 2)
+    values = validation_module._no_information(y, predicted)
+    gamma = dict(zip(validation_module.INDICES, values, strict=True))
+    assert_allclose(gamma["B"], pairs, rtol=1e-13)
+    assert gamma["Dxy"] == gamma["R2"] == gamma["Slope"] == 0.0
+    assert np.isnan([gamma[name] for name in ("Intercept", "Emax", "U", "Q")]).all()
+
+
+def test_632_plus_corrects_more_than_632_when_a_model_fits_noise() -> None:
+    # Fifteen predictors unrelated to the outcome: the truth is Dxy 0 and a Brier score of about
+    # 0.25. The .632 estimator stays optimistic there; .632+ moves towards no information.
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(100, 15))
+    y = (rng.random(100) < 0.5).astype(float)
+    fitted = logitfit.fit_arrays(X, y)
+    plain = logitfit.validate(fitted, n_boot=100, seed=1, method=".632").table
+    with pytest.warns(logitfit.UnverifiedWarning, match="no no-information value"):
+        plus = logitfit.validate(fitted, n_boot=100, seed=1, method=".632+")
+    table = plus.table
+    same = table.index != "Emax"  # Emax comes from the corrected line, undefined for .632+
+    assert_allclose(table.loc[same, "test"], plain.loc[same, "test"], rtol=1e-12)
+    assert 0 < table.loc["Dxy", "index_corrected"] < plain.loc["Dxy", "index_corrected"] - 0.02
+    assert table.loc["B", "index_corrected"] > plain.loc["B", "index_corrected"] + 0.01
+    assert table.loc[["Intercept", "Emax", "U", "Q"], "index_corrected"].isna().all()
+    assert "undefined" in plus.summary()
+
+
+def test_test_indices_of_negative_recalibration_slopes_match_brute_force() -> None:
+    # Pure noise, tested on held-out folds: some refits predict backwards (slope < 0), where
+    # Dxy changes sign and gp reads the recalibrated predictions in reverse order.
+    rng = np.random.default_rng(12)
+    X = np.column_stack([np.ones(90), rng.normal(size=(90, 4))])
+    y = (rng.random(90) < 0.5).astype(float)
+    fitted = logitfit.fit_arrays(X[:, 1:], y)
+    result = logitfit.validate(fitted, method="crossvalidation", folds=3, repeats=2, seed=2)
+    training, test = validation_module._folds(90, 3, 2, seed=2)
+    measured, slopes = [], []
+    for train_rows, test_rows in zip(training, test, strict=True):
+        eta = X[test_rows] @ numpy_newton(X[train_rows], y[train_rows])
+        intercept, slope = numpy_newton(np.column_stack([np.ones(eta.size), eta]), y[test_rows])
+        recalibrated = brute_indices(intercept + slope * eta, y[test_rows])
+        measured.append({**recalibrated, "g": brute_indices(slope * eta, y[test_rows])["g"]})
+        slopes.append(slope)
+    assert min(slopes) < 0 < max(slopes)
+    for name in ("Dxy", "R2", "g", "gp"):
+        assert_allclose(result.table.loc[name, "test"], np.mean([m[name] for m in measured]),
+                        rtol=1e-8)  # fmt: skip
+    assert_allclose(result.table.loc["Slope", "test"], np.mean(slopes), rtol=1e-8)

@@ -84,9 +84,9 @@ def _build_parser() -> argparse.ArgumentParser:
     validate_parser.add_argument("--seed", type=int, help="seed of the resampling")
     validate_parser.add_argument(
         "--resampling",
-        choices=("boot", ".632", "crossvalidation"),
+        choices=("boot", ".632", ".632+", "crossvalidation"),
         default="boot",
-        help="optimism bootstrap (default), the .632 estimator, or k-fold cross-validation",
+        help="optimism bootstrap (default), .632 or .632+, or k-fold cross-validation",
     )
     validate_parser.add_argument("--folds", type=int, default=10, help="cross-validation folds")
     validate_parser.add_argument("--repeats", type=int, default=1, help="cross-validation repeats")

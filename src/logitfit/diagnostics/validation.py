@@ -27,6 +27,7 @@ predictor :math:`x` and :math:`P = \operatorname{expit}(x)`:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -44,7 +45,7 @@ from logitfit.diagnostics.resampling import (
     draws,
     failures_note,
 )
-from logitfit.exceptions import DataError
+from logitfit.exceptions import DataError, UnverifiedWarning
 from logitfit.inference.profile import ml_refit
 from logitfit.results.records import Record
 
@@ -53,11 +54,15 @@ if TYPE_CHECKING:
 
 __all__ = ["INDICES", "Method", "Validation", "validate"]
 
-Method = Literal["boot", ".632", "crossvalidation"]
+Method = Literal["boot", ".632", ".632+", "crossvalidation"]
 
 #: The indices of ``rms::validate.lrm``, in its order.
 INDICES = ("Dxy", "R2", "Intercept", "Slope", "Emax", "D", "U", "Q", "B", "g", "gp")
 
+_UNDEFINED_632_PLUS = (
+    "Intercept, Emax, U and Q have no no-information value, so their .632+ estimates are "
+    "undefined (NaN); the .632 estimator gives them."
+)
 _EMAX_GRID = np.linspace(0.0, 1.0, 2001)  # rms: seq(0, 1, 0.0005)
 
 
@@ -94,8 +99,11 @@ class Validation(Record):
 
     @property
     def note(self) -> str:
-        """The failed refits in words, for ``summary()`` (empty when none failed)."""
-        return failures_note(self.failures, self.n_resamples)
+        """The failed refits and the undefined indices in words, for ``summary()``."""
+        notes = [failures_note(self.failures, self.n_resamples)]
+        if self.method == ".632+":
+            notes.append(_UNDEFINED_632_PLUS)
+        return " ".join(note for note in notes if note)
 
 
 def _concordance(ordered: _Ordered, weights: NDArray[np.float64]) -> float:
@@ -241,8 +249,49 @@ def _test(ordered: _Ordered, tested: NDArray[np.float64]) -> NDArray[np.float64]
     )
 
 
+def _no_information(y: NDArray[np.float64], predicted: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""Return each index's no-information value (NaN where it has none), for ``.632+``.
+
+    Efron & Tibshirani's :math:`\gamma` is the index when outcomes and predictions are
+    unrelated: every outcome paired with every prediction. Then the concordance is 1/2 (Dxy
+    0), the likelihood ratio is 0 (R2 0; D, whose -1/n corrects LR's chi-square mean, 0), the
+    recalibration slope is 0 and with it g and gp, and the Brier score is
+    :math:`\frac{1}{n^2}\sum_i\sum_j (y_i - p_j)^2 = \bar y - 2 \bar y \bar p + \overline{p^2}`.
+    The intercept, Emax, U and Q have no such value.
+    """
+    rate = float(y.mean())
+    brier = rate - 2.0 * rate * float(predicted.mean()) + float(np.mean(predicted**2))
+    values = dict.fromkeys(INDICES, np.nan)
+    values.update(Dxy=0.0, R2=0.0, Slope=0.0, D=0.0, B=brier, g=0.0, gp=0.0)
+    return np.array([values[name] for name in INDICES])
+
+
+def _point632_plus(
+    apparent: NDArray[np.float64], test: NDArray[np.float64], no_information: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    r"""Return Efron & Tibshirani's (1997, eqs. 28-32) .632+ estimate of each index.
+
+    With apparent value :math:`a`, out-of-resample value :math:`t` (the .632 estimator's test
+    column) and no-information value :math:`\gamma`, on the side of :math:`a` where overfitting
+    moves an index (up for a loss such as B, down for Dxy): :math:`t' = t` limited at
+    :math:`\gamma`; the relative overfitting rate :math:`R = (t' - a) / (\gamma - a)` when
+    :math:`t` and :math:`\gamma` both lie on that side, else 0; and the estimate
+    :math:`0.368 a + 0.632 t + (t' - a)\, 0.368 \cdot 0.632 R / (1 - 0.368 R)`.
+    """
+    side = np.sign(no_information - apparent)  # +1 for a loss, -1 for a measure of quality
+    limited = np.where(side * (test - no_information) > 0, no_information, test)
+    overfitted = (side * (test - apparent) > 0) & (side != 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(overfitted, (limited - apparent) / (no_information - apparent), 0.0)
+    estimate = 0.368 * apparent + 0.632 * test
+    estimate = estimate + (limited - apparent) * 0.368 * 0.632 * rate / (1.0 - 0.368 * rate)
+    return np.where(np.isnan(no_information), np.nan, estimate)
+
+
 def _emax(intercept: float, slope: float) -> float:
     """Return the largest gap between a probability and its recalibration, over a fine grid."""
+    if not (np.isfinite(intercept) and np.isfinite(slope)):
+        return np.nan
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         recalibrated = expit(intercept + slope * logit(_EMAX_GRID))
         return float(np.nanmax(np.abs(_EMAX_GRID - recalibrated)))
@@ -299,10 +348,13 @@ def validate(
     indices : sequence of array-like of int, optional
         The resamples' row numbers (0-based positions among the rows used in the fit), one
         vector each, to reproduce another program's draws exactly (bootstrap methods).
-    method : {"boot", ".632", "crossvalidation"}
+    method : {"boot", ".632", ".632+", "crossvalidation"}
         ``"boot"``: Efron's optimism bootstrap. ``".632"``: Efron's .632 estimator as rms
         computes it: optimism = 0.632 (apparent - test), the test indices measured on the rows
-        each resample left out, weighted as rms weights them. ``"crossvalidation"``: ``folds``-
+        each resample left out, weighted as rms weights them. ``".632+"``: Efron & Tibshirani's
+        (1997) refinement, which moves the weight 0.632 towards 1 as the relative overfitting
+        rate grows (see :func:`_point632_plus` and :func:`_no_information`); undefined, so
+        NaN with a warning, for the intercept, Emax, U and Q. ``"crossvalidation"``: ``folds``-
         fold cross-validation, repeated ``repeats`` times (the test indices on each held-out
         fold; the folds partition the rows, see :func:`_folds`).
     folds, repeats : int
@@ -313,9 +365,16 @@ def validate(
     Returns
     -------
     Validation
+
+    Warns
+    -----
+    UnverifiedWarning
+        With ``method=".632+"``: the indices without a no-information value are NaN.
     """
-    if method not in ("boot", ".632", "crossvalidation"):
-        raise DataError(f"method must be 'boot', '.632' or 'crossvalidation', got {method!r}.")
+    if method not in ("boot", ".632", ".632+", "crossvalidation"):
+        raise DataError(
+            f"method must be 'boot', '.632', '.632+' or 'crossvalidation', got {method!r}."
+        )
     design = checked_design(result, "bootstrap validation")
     y = design.successes
     coef = result.coef.to_numpy()
@@ -330,7 +389,7 @@ def validate(
         # The rows each resample left out (only the .632 estimator tests on them).
         held_out = (
             [np.flatnonzero(np.bincount(rows, minlength=design.n_rows) == 0) for rows in resamples]
-            if method == ".632"
+            if method in (".632", ".632+")
             else []
         )
 
@@ -352,7 +411,7 @@ def validate(
     kept, failures = bootstrap(design, coef, resamples, measure, progress)
     training = np.array([item[0] for item in kept])
     test = np.array([item[1] for item in kept])
-    if method == ".632":
+    if method in (".632", ".632+"):
         # rms: each resample's test indices weighted by the left-out rows' 1 / (number of
         # resamples leaving them out), summed over rows, over n; renormalised over the kept.
         omitted = np.zeros(design.n_rows)
@@ -366,6 +425,9 @@ def validate(
         weights = np.array([np.sum(1.0 / omitted[held_out[item[2]]]) for item in kept])
         test_mean = weights @ test / weights.sum()
         optimism = 0.632 * (apparent - test_mean)
+        if method == ".632+":
+            predicted = expit(design.X @ coef)
+            optimism = apparent - _point632_plus(apparent, test_mean, _no_information(y, predicted))
     else:
         test_mean = test.mean(axis=0)
         optimism = training.mean(axis=0) - test_mean
@@ -384,6 +446,8 @@ def validate(
     emax = _emax(float(corrected["Intercept"]), float(corrected["Slope"]))
     table.loc["Emax", ["index_orig", "training"]] = 0.0
     table.loc["Emax", ["test", "optimism", "index_corrected"]] = emax
+    if method == ".632+":
+        warnings.warn(_UNDEFINED_632_PLUS, UnverifiedWarning, stacklevel=2)
     return Validation(
         method=method,
         table=table,
