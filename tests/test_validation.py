@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from scipy.special import expit
 
 import logitfit
-from logitfit.diagnostics import resampling
+from logitfit.diagnostics import performance_indices, resampling
 from logitfit.diagnostics import validation as validation_module
 from tests.conftest import DATA, PENGUIN_FORMULA
 from tests.r_validate import (
@@ -255,7 +255,7 @@ def test_632_plus_weights_by_the_relative_overfitting_rate() -> None:
     apparent = np.array([0.20, 0.90, 0.20, 0.90, 0.20])
     test = np.array([0.30, 0.60, 0.60, 0.10, 0.15])
     gamma = np.array([0.50, 0.00, 0.50, 0.30, 0.50])
-    estimate = validation_module._point632_plus(apparent, test, gamma)
+    estimate = performance_indices.point632_plus(apparent, test, gamma)
     for k in (0, 1):
         rate = (test[k] - apparent[k]) / (gamma[k] - apparent[k])
         weight = 0.632 / (1 - 0.368 * rate)
@@ -265,7 +265,7 @@ def test_632_plus_weights_by_the_relative_overfitting_rate() -> None:
     assert_allclose(estimate[3], 0.632 * 0.10 + 0.368 * 0.30, rtol=1e-14)
     # No overfitting (t on the far side of a from gamma): R = 0, the .632 estimate.
     assert_allclose(estimate[4], 0.368 * 0.20 + 0.632 * 0.15, rtol=1e-14)
-    assert np.isnan(validation_module._point632_plus(apparent[:1], test[:1], np.full(1, np.nan)))
+    assert np.isnan(performance_indices.point632_plus(apparent[:1], test[:1], np.full(1, np.nan)))
 
 
 def test_no_information_brier_score_pairs_every_outcome_with_every_prediction() -> None:
@@ -273,8 +273,8 @@ def test_no_information_brier_score_pairs_every_outcome_with_every_prediction() 
     y = (rng.random(40) < 0.3).astype(float)
     predicted = rng.random(40)
     pairs = np.mean((y[:, None] - predicted[None, :]) ** 2)
-    values = validation_module._no_information(y, predicted)
-    gamma = dict(zip(validation_module.INDICES, values, strict=True))
+    values = performance_indices.no_information(y, predicted)
+    gamma = dict(zip(performance_indices.INDICES, values, strict=True))
     assert_allclose(gamma["B"], pairs, rtol=1e-13)
     assert gamma["Dxy"] == gamma["R2"] == gamma["Slope"] == 0.0
     assert np.isnan([gamma[name] for name in ("Intercept", "Emax", "U", "Q")]).all()
