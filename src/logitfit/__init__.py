@@ -15,8 +15,10 @@ from logitfit.diagnostics.auc_tools import AucInterval, AucTest, auc_interval, a
 from logitfit.diagnostics.calibration import Calibration, calibration
 from logitfit.diagnostics.calibration_curve import CalibrationCurve, calibrate
 from logitfit.diagnostics.discrimination import (
+    Association,
     Auc,
     Classification,
+    association,
     auc,
     classification_table,
     roc_curve,
@@ -37,6 +39,8 @@ from logitfit.diagnostics.influence import (
     influence,
     variance_inflation,
 )
+from logitfit.diagnostics.linearity import LinearityTests, linearity_tests
+from logitfit.diagnostics.link_tests import OsiusRojek, StukelTest, osius_rojek, stukel_test
 from logitfit.diagnostics.separation import Separation, detect_separation
 from logitfit.diagnostics.validation import Validation, validate
 from logitfit.exceptions import (
@@ -57,6 +61,7 @@ from logitfit.fitting.core import fit_design
 from logitfit.fitting.entry import fit, fit_arrays
 from logitfit.inference.covariance import Covariance
 from logitfit.inference.crosscheck import Crosscheck, crosscheck
+from logitfit.inference.global_tests import FitStatistics, GlobalTests, fit_statistics, global_tests
 from logitfit.inference.measures import (
     FirthTests,
     MarginalEffects,
@@ -66,6 +71,7 @@ from logitfit.inference.measures import (
     profile_conf_int,
     pseudo_r2,
 )
+from logitfit.inference.odds_ratios import OddsRatios, odds_ratios
 from logitfit.inference.term_tests import (
     LRTest,
     TermTests,
@@ -81,6 +87,7 @@ from logitfit.results.summary import format_p_value
 __version__ = "0.1.0"
 
 __all__ = [
+    "Association",
     "Auc",
     "AucInterval",
     "AucTest",
@@ -93,27 +100,34 @@ __all__ = [
     "CovariatePatterns",
     "Crosscheck",
     "DataError",
+    "Design",
     "FewClustersWarning",
     "FirthTests",
-    "Design",
+    "FitStatistics",
     "FormulaError",
+    "GlobalTests",
     "HosmerLemeshow",
     "LRTest",
     "LeCessieVanHouwelingen",
+    "LinearityTests",
     "LogitResult",
     "LogitfitError",
     "MarginalEffects",
     "MissingValueError",
+    "OddsRatios",
+    "OsiusRojek",
     "OutcomeError",
     "PseudoR2",
     "RankDeficiencyError",
-    "Separation",
     "ScaleError",
+    "Separation",
     "SeparationWarning",
+    "StukelTest",
     "TermTests",
     "UnverifiedWarning",
     "Validation",
     "__version__",
+    "association",
     "auc",
     "auc_interval",
     "auc_test",
@@ -129,18 +143,23 @@ __all__ = [
     "detect_separation",
     "evaluate",
     "firth_intercept_corrected",
-    "format_p_value",
     "firth_tests",
     "fit",
     "fit_arrays",
     "fit_design",
+    "fit_statistics",
+    "format_p_value",
+    "global_tests",
     "hosmer_lemeshow",
     "influence",
     "le_cessie_van_houwelingen",
+    "linearity_tests",
     "lr_test",
     "lr_tests_by_term",
     "marginal_effects",
     "mean_cost",
+    "odds_ratios",
+    "osius_rojek",
     "penalized_loglik",
     "profile_conf_int",
     "pseudo_r2",
@@ -149,6 +168,7 @@ __all__ = [
     "risk_groups",
     "roc_curve",
     "sensitivity_specificity",
+    "stukel_test",
     "validate",
     "variance_inflation",
     "wald_tests_by_term",

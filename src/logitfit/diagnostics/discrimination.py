@@ -9,6 +9,7 @@ probability is at least the cutoff (Stata's ``estat classification`` rule; stats
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -19,13 +20,21 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from logitfit.design.core import rows_in_memory
-from logitfit.exceptions import DataError
+from logitfit.exceptions import DataError, UnverifiedWarning
 from logitfit.results.records import Record
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
 
-__all__ = ["Auc", "auc", "classification_table", "roc_curve", "sensitivity_specificity"]
+__all__ = [
+    "Association",
+    "Auc",
+    "association",
+    "auc",
+    "classification_table",
+    "roc_curve",
+    "sensitivity_specificity",
+]
 
 
 def _score_masses(
@@ -65,6 +74,113 @@ def roc_curve(result: LogitResult) -> pd.DataFrame:
             "false_positive_rate": np.r_[0.0, false_positive],
             "true_positive_rate": np.r_[0.0, true_positive],
         }
+    )
+
+
+@dataclass(frozen=True)
+class Association(Record):
+    r"""Association of predicted probabilities and observed responses (SAS PROC LOGISTIC's table).
+
+    Over the :math:`t` pairs of an event and a non-event observation, :math:`n_c` are concordant
+    (the event has the higher fitted probability), :math:`n_d` discordant and the rest tied.
+    With :math:`N` observations (SAS's "sum of observation frequencies"): Somers'
+    :math:`D = (n_c - n_d) / t`, Goodman-Kruskal :math:`\gamma = (n_c - n_d) / (n_c + n_d)`,
+    Kendall's :math:`\tau_a = (n_c - n_d) / (N (N - 1) / 2)` and
+    :math:`c = (n_c + t_{\text{tied}} / 2) / t = (D + 1) / 2`, the AUC. SAS bins the
+    probabilities into intervals of 0.002 by default (its ``BINWIDTH=``); these counts are
+    exact (SAS's ``BINWIDTH=0``).
+
+    Attributes
+    ----------
+    pairs, concordant, discordant, tied : float
+        Pair counts (weighted by frequency weights; an events/trials row adds its events and
+        non-events, which tie with each other).
+    somers_d, gamma, tau_a, c : float
+    n_obs : float
+    """
+
+    title: ClassVar[str] = "Association of predicted probabilities and observed responses"
+    pairs: float
+    concordant: float
+    discordant: float
+    tied: float
+    somers_d: float
+    gamma: float
+    tau_a: float
+    c: float
+    n_obs: float
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The counts as percentages of the pairs, and the four indices (SAS's layout)."""
+        return pd.DataFrame(
+            {
+                "value": [
+                    100.0 * self.concordant / self.pairs,
+                    100.0 * self.discordant / self.pairs,
+                    100.0 * self.tied / self.pairs,
+                    self.pairs,
+                    self.somers_d,
+                    self.gamma,
+                    self.tau_a,
+                    self.c,
+                ]
+            },
+            index=pd.Index(
+                [
+                    "Percent concordant",
+                    "Percent discordant",
+                    "Percent tied",
+                    "Pairs",
+                    "Somers' D",
+                    "Gamma",
+                    "Tau-a",
+                    "c",
+                ],
+                name="statistic",
+            ),
+        )
+
+
+def association(result: LogitResult) -> Association:
+    """Concordant, discordant and tied pairs with Somers' D, gamma, tau-a and c (as SAS).
+
+    Parameters
+    ----------
+    result : LogitResult
+
+    Returns
+    -------
+    Association
+    """
+    scores, positives, negatives = _score_masses(result)
+    events, non_events = float(positives.sum()), float(negatives.sum())
+    if events == 0 or non_events == 0:
+        raise DataError("The association of predictions and responses needs both outcomes.")
+    below = np.cumsum(negatives) - negatives  # non-event mass at lower fitted probabilities
+    concordant = float(positives @ below)
+    tied = float(positives @ negatives)
+    pairs = events * non_events
+    above = np.cumsum(negatives[::-1])[::-1] - negatives  # ... and at higher ones
+    discordant = float(positives @ above)
+    n_obs = events + non_events
+    difference = concordant - discordant
+    if concordant + discordant == 0:
+        warnings.warn(
+            "Goodman-Kruskal gamma is NaN: every pair of an event and a non-event is tied.",
+            UnverifiedWarning,
+            stacklevel=2,
+        )
+    return Association(
+        pairs=pairs,
+        concordant=concordant,
+        discordant=discordant,
+        tied=tied,
+        somers_d=difference / pairs,
+        gamma=difference / (concordant + discordant) if concordant + discordant else np.nan,
+        tau_a=difference / (n_obs * (n_obs - 1.0) / 2.0),
+        c=(concordant + 0.5 * tied) / pairs,
+        n_obs=n_obs,
     )
 
 
