@@ -70,3 +70,21 @@ def test_calibration_curve_plot_draws_the_curve_it_is_given(result: logitfit.Log
     np.testing.assert_array_equal(corrected.get_ydata(), curve.table["corrected"])
     np.testing.assert_array_equal(apparent.get_ydata(), curve.table["apparent"])
     assert len(rug.get_xdata()) == result.design.n_rows and "refits" in corrected.get_label()
+
+
+def test_reviewer_plots_draw_the_records_they_are_given(result: logitfit.LogitResult) -> None:
+    odds = logitfit.odds_ratios(result, units="iqr")
+    axes = plots.plot_odds_ratios(odds).axes[0]
+    assert_allclose(axes.lines[0].get_xdata(), odds.table["odds_ratio"].to_numpy())
+    assert "Chinstrap vs Adelie" in " ".join(t.get_text() for t in axes.get_yticklabels())
+    assert axes.get_xscale() == "log"
+    lsens = plots.plot_classification_cutoffs(result, cutoff=0.5).axes[0]
+    table = logitfit.sensitivity_specificity(result)
+    assert_allclose(lsens.lines[0].get_ydata(), table["sensitivity"].to_numpy())
+    linearity = logitfit.linearity_tests(result)
+    panels = plots.plot_linearity(linearity).axes
+    assert len(panels) == len(linearity.table)
+    first = next(iter(linearity.curves.values()))
+    assert_allclose(panels[0].lines[0].get_ydata(), first["spline"].to_numpy())
+    with pytest.raises(logitfit.DataError, match="interval must be"):
+        plots.plot_odds_ratios(odds, interval="score")

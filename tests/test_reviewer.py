@@ -218,3 +218,91 @@ def test_restricted_cubic_basis_is_linear_beyond_the_outer_knots() -> None:
     assert_allclose(restricted_cubic_basis(np.array([0.5, 1.0]), knots), 0.0)
     with pytest.raises(logitfit.DataError, match="distinct values"):
         harrell_knots(np.array([1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0, 5.0]))
+
+
+def test_model_information_profiles_the_response(penguins: pd.DataFrame) -> None:
+    result = logitfit.fit(PENGUIN_FORMULA, penguins, missing="drop")
+    info = logitfit.model_information(result)
+    used = penguins.dropna(subset=["sex", "bill_length_mm", "bill_depth_mm",
+                                   "flipper_length_mm", "body_mass_g"])  # fmt: skip
+    counts = used["sex"].value_counts()
+    assert list(info.table["outcome"]) == ["male", "female"]
+    assert list(info.table["count"]) == [counts["male"], counts["female"]]
+    assert info.table["modelled"].tolist() == [True, False]
+    dropped = len(penguins) - len(used)
+    assert (info.rows_read, info.rows_used, info.rows_dropped) == (
+        len(penguins),
+        len(used),
+        dropped,
+    )
+    assert set(info.dropped_labels) == set(penguins.index.difference(used.index))
+    assert info.converged and info.outcome_kind == "binary" and info.weights == "none"
+    weighted = logitfit.fit_arrays(np.arange(6.0)[:, None], np.array([0, 1, 1, 3, 2, 4]),
+                                   trials=np.array([3, 4, 2, 5, 3, 4]),
+                                   weights=np.array([1, 2, 1, 1, 3, 1]))  # fmt: skip
+    grouped = logitfit.model_information(weighted)
+    assert grouped.outcome_kind == "events/trials" and "total 9" in grouped.weights
+    assert grouped.table["count"].sum() == 3 + 8 + 2 + 5 + 9 + 4
+
+
+def test_influential_rows_match_statsmodels_influence(penguins: pd.DataFrame) -> None:
+    result = logitfit.fit(PENGUIN_FORMULA, penguins, missing="drop")
+    record = logitfit.influential_rows(result, top=4)
+    design = result.design
+    glm = sm.GLM(design.successes, design.X, family=sm.families.Binomial()).fit(tol=1e-13)
+    reference = glm.get_influence()
+    hat = reference.hat_matrix_diag
+    by_label = pd.DataFrame(
+        {
+            "delta_chi2": reference.resid_studentized**2,
+            "delta_deviance": glm.resid_deviance**2 / (1 - hat),
+            "delta_beta": reference.cooks_distance[0] * design.n_params,
+            "leverage": hat,
+        },
+        index=design.row_labels,
+    )
+    table = record.table
+    for name in ("delta_chi2", "delta_deviance", "delta_beta", "leverage"):
+        assert_allclose(table[name], by_label.loc[table.index, name], rtol=1e-8)
+        # Each measure's four largest rows are all named.
+        assert set(by_label[name].nlargest(4).index) <= set(table.index)
+    assert record.flagged_counts["delta_chi2"] == int(np.sum(by_label["delta_chi2"] > 3.841459))
+    assert table.index[0] == 114 and "delta_chi2" in table.loc[114, "flagged"]
+    assert_allclose(record.leverage_flag, 3 * 7 / 333)
+
+
+def _noise_fit(n: int, k: int, seed: int, signal: float = 0.0) -> logitfit.LogitResult:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, k))
+    y = (rng.random(n) < 1 / (1 + np.exp(-signal * X[:, 0]))).astype(float)
+    return logitfit.fit_arrays(X, y)
+
+
+def test_reading_flags_what_it_should_and_only_that() -> None:
+    clean = logitfit.reading(_noise_fit(2000, 3, seed=1, signal=1.0)).table
+    assert not clean.loc[["events per parameter", "separation", "collinearity"], "flagged"].any()
+    assert (clean.loc[~clean["flagged"], "next_step"] == "").all()
+    few = logitfit.reading(_noise_fit(60, 8, seed=2)).table
+    assert few.loc["events per parameter", "flagged"]
+    assert "Peduzzi" in few.loc["events per parameter", "finding"]
+    # A curved effect: the spline test and the reading both see it.
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-3, 3, size=1500)
+    y = (rng.random(1500) < 1 / (1 + np.exp(-(x**2 - 3)))).astype(float)
+    curved = logitfit.fit("y ~ x + z", pd.DataFrame({"x": x, "z": rng.normal(size=1500), "y": y}))
+    table = logitfit.reading(curved, linearity=logitfit.linearity_tests(curved)).table
+    assert table.loc["linearity", "flagged"] and "x (p = " in table.loc["linearity", "finding"]
+    # Nearly collinear predictors.
+    z = rng.normal(size=1500)
+    collinear = logitfit.fit_arrays(np.column_stack([z, z + 0.05 * rng.normal(size=1500)]), y)
+    assert logitfit.reading(collinear).table.loc["collinearity", "flagged"]
+
+
+def test_reading_names_separation_and_the_remedy() -> None:
+    x = np.arange(10.0)
+    y = (x > 4.5).astype(float)
+    with pytest.warns(logitfit.SeparationWarning):
+        separated = logitfit.fit_arrays(x[:, None], y)
+    table = logitfit.reading(separated).table
+    assert table.loc["separation", "flagged"]
+    assert "Firth" in table.loc["separation", "next_step"]

@@ -39,8 +39,10 @@ from logitfit.diagnostics.influence import (
     influence,
     variance_inflation,
 )
+from logitfit.diagnostics.influential import InfluentialRows, influential_rows
 from logitfit.diagnostics.linearity import LinearityTests, linearity_tests
 from logitfit.diagnostics.link_tests import OsiusRojek, StukelTest, osius_rojek, stukel_test
+from logitfit.diagnostics.reading import Reading, reading
 from logitfit.diagnostics.separation import Separation, detect_separation
 from logitfit.diagnostics.validation import Validation, validate
 from logitfit.exceptions import (
@@ -81,6 +83,7 @@ from logitfit.inference.term_tests import (
 )
 from logitfit.likelihood.firth import firth_intercept_corrected, penalized_loglik
 from logitfit.likelihood.logistic import evaluate, mean_cost
+from logitfit.results.model_information import ModelInformation, model_information
 from logitfit.results.result import LogitResult
 from logitfit.results.summary import format_p_value
 
@@ -107,6 +110,7 @@ __all__ = [
     "FormulaError",
     "GlobalTests",
     "HosmerLemeshow",
+    "InfluentialRows",
     "LRTest",
     "LeCessieVanHouwelingen",
     "LinearityTests",
@@ -114,11 +118,13 @@ __all__ = [
     "LogitfitError",
     "MarginalEffects",
     "MissingValueError",
+    "ModelInformation",
     "OddsRatios",
     "OsiusRojek",
     "OutcomeError",
     "PseudoR2",
     "RankDeficiencyError",
+    "Reading",
     "ScaleError",
     "Separation",
     "SeparationWarning",
@@ -152,18 +158,21 @@ __all__ = [
     "global_tests",
     "hosmer_lemeshow",
     "influence",
+    "influential_rows",
     "le_cessie_van_houwelingen",
     "linearity_tests",
     "lr_test",
     "lr_tests_by_term",
     "marginal_effects",
     "mean_cost",
+    "model_information",
     "odds_ratios",
     "osius_rojek",
     "penalized_loglik",
     "profile_conf_int",
     "pseudo_r2",
     "read_table",
+    "reading",
     "render_report",
     "risk_groups",
     "roc_curve",

@@ -14,20 +14,26 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from logitfit.diagnostics.calibration import calibration
-from logitfit.diagnostics.discrimination import auc, roc_curve
+from logitfit.diagnostics.discrimination import auc, roc_curve, sensitivity_specificity
 from logitfit.diagnostics.influence import binned_residuals, covariate_patterns, influence
+from logitfit.exceptions import DataError
 
 if TYPE_CHECKING:
     from logitfit.diagnostics.calibration_curve import CalibrationCurve
+    from logitfit.diagnostics.linearity import LinearityTests
+    from logitfit.inference.odds_ratios import OddsRatios
     from logitfit.results.result import LogitResult
 
 __all__ = [
     "plot_binned_residuals",
     "plot_calibration",
     "plot_calibration_curve",
+    "plot_classification_cutoffs",
     "plot_coefficients",
     "plot_influence",
     "plot_leverage",
+    "plot_linearity",
+    "plot_odds_ratios",
     "plot_roc",
 ]
 
@@ -234,4 +240,100 @@ def plot_coefficients(result: LogitResult, level: float = 0.95, odds_ratio: bool
     axes.set_yticks(rows, table["term"].tolist())
     label = "Odds ratio" if odds_ratio else "Coefficient"
     axes.set(xlabel=f"{label} with {level:.0%} Wald interval")
+    return figure
+
+
+def plot_odds_ratios(odds: OddsRatios, interval: str = "profile") -> Figure:
+    """Forest plot of odds ratios for their stated changes, on a log axis.
+
+    Parameters
+    ----------
+    odds : OddsRatios
+        From :func:`logitfit.odds_ratios` (its comparisons label the rows).
+    interval : {"profile", "wald"}
+        Which interval to draw.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if interval not in ("profile", "wald"):
+        raise DataError(f"interval must be 'profile' or 'wald', got {interval!r}.")
+    table = odds.table
+    centre = table["odds_ratio"].to_numpy()
+    low = table[f"{interval}_low"].to_numpy()
+    high = table[f"{interval}_high"].to_numpy()
+    rows = np.arange(len(table))[::-1]
+    labels = [
+        f"{name}: {comparison}" if comparison != "per unit" else name
+        for name, comparison in zip(table.index, table["comparison"], strict=True)
+    ]
+    figure = Figure(figsize=(_SIZE[0] + 1.5, 1.2 + 0.4 * len(table)), layout="constrained")
+    axes = figure.add_subplot()
+    axes.errorbar(centre, rows, xerr=[centre - low, high - centre], fmt="o", capsize=3)
+    axes.axvline(1.0, color="grey", linestyle=":")
+    axes.set_xscale("log")
+    axes.set_yticks(rows, labels)
+    kind = "profile-likelihood" if interval == "profile" else "Wald"
+    axes.set(xlabel=f"Odds ratio with {odds.level:.0%} {kind} interval (log scale)")
+    return figure
+
+
+def plot_classification_cutoffs(result: LogitResult, cutoff: float | None = None) -> Figure:
+    """Sensitivity, specificity and the predictive values against the cutoff (Stata's lsens).
+
+    Parameters
+    ----------
+    result : LogitResult
+    cutoff : float, optional
+        A cutoff to mark with a vertical line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = sensitivity_specificity(result)
+    figure = Figure(figsize=_SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    for column, label, style in (
+        ("sensitivity", "sensitivity", "-"),
+        ("specificity", "specificity", "--"),
+        ("ppv", "positive predictive value", "-."),
+        ("npv", "negative predictive value", ":"),
+    ):
+        axes.plot(table.index, table[column], linestyle=style, label=label)
+    if cutoff is not None:
+        axes.axvline(cutoff, color="grey", linewidth=0.8)
+    axes.set(xlabel="Cutoff (predicted an event when the probability is at least this)")
+    axes.set(ylabel="Proportion", xlim=(0, 1), ylim=(0, 1.02))
+    axes.legend(loc="lower center", fontsize="small")
+    return figure
+
+
+def plot_linearity(linearity: LinearityTests) -> Figure:
+    """Each continuous predictor's spline and linear terms in the logit, one panel each.
+
+    Parameters
+    ----------
+    linearity : LinearityTests
+        From :func:`logitfit.linearity_tests`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    names = list(linearity.curves)
+    columns = min(2, len(names))
+    rows = int(np.ceil(len(names) / columns))
+    figure = Figure(figsize=(_SIZE[0] + 1.0, 2.6 * rows), layout="constrained")
+    for k, name in enumerate(names):
+        axes = figure.add_subplot(rows, columns, k + 1)
+        curve = linearity.curves[name]
+        axes.plot(curve["x"], curve["spline"], label="restricted cubic spline")
+        axes.plot(curve["x"], curve["linear"], linestyle="--", label="linear")
+        p_value = float(linearity.table["p_value"].to_numpy()[k])
+        axes.set_title(f"{name} (nonlinearity p = {p_value:.3g})", fontsize="medium")
+        axes.set(xlabel=name, ylabel="Change in logit")
+        if k == 0:
+            axes.legend(fontsize="small")
     return figure
