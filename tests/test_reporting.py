@@ -110,7 +110,7 @@ def test_diagnostics_pdf_shows_the_fitted_numbers(
     bundled: dict[str, Path], penguin_fit: logitfit.LogitResult
 ) -> None:
     pages, text = pdf_text(bundled["diagnostics.pdf"])
-    assert 5 <= pages <= 12
+    assert 8 <= pages <= 18
     for value in [*penguin_fit.coef, *penguin_fit.std_errors]:
         assert printed(value) in text, printed(value)
     assert f"{penguin_fit.deviance:.4f} on 326 df" in text
@@ -128,6 +128,40 @@ def test_diagnostics_pdf_has_the_internal_validation(
     for index in ("Dxy", "Slope", "B"):
         for column in ("index_orig", "index_corrected"):
             assert f"{validation.loc[index, column]:.4f}" in text, (index, column)
+
+
+def test_diagnostics_pdf_has_what_a_reviewer_reads(
+    bundled: dict[str, Path], penguin_fit: logitfit.LogitResult
+) -> None:
+    _, text = pdf_text(bundled["diagnostics.pdf"])
+    sections = ["The data and the model", "Odds ratios and marginal effects",
+                "Testing the global null hypothesis", "Overall fit", "Goodness of fit",
+                "Linearity in the logit", "Discrimination", "Calibration",
+                "Residuals and influence", "A reading of the results"]  # fmt: skip
+    positions = [text.index(section) for section in sections]
+    assert positions == sorted(positions)  # in the order a reviewer reads them
+    info = logitfit.model_information(penguin_fit).table
+    assert re.search(rf"1\s+male\s+{info['count'].iloc[0]:g}\s+yes", text)
+    for value in logitfit.global_tests(penguin_fit).table["chi2"]:
+        assert printed(value) in text
+    for value in logitfit.fit_statistics(penguin_fit).table.to_numpy().ravel():
+        assert printed(value) in text
+    odds = logitfit.odds_ratios(penguin_fit, units="iqr").table
+    for value in odds["odds_ratio"]:
+        assert printed(value) in text
+    assert "Chinstrap vs Adelie" in text and "48.6 vs 39.5 (interquartile range)" in text
+    association = logitfit.association(penguin_fit)
+    assert f"{association.tau_a:.4f}" in text and f"{association.somers_d:.4f}" in text
+    stukel = logitfit.stukel_test(penguin_fit).table
+    assert f"chi-square {stukel.loc['Score', 'chi2']:.3f}" in text
+    assert f"z {logitfit.osius_rojek(penguin_fit).z:.3f}" in text
+    for value in logitfit.linearity_tests(penguin_fit).table["lr_stat"]:
+        assert printed(value) in text
+    influential = logitfit.influential_rows(penguin_fit, top=3).table
+    assert printed(influential.loc[114, "delta_chi2"]) in text
+    for ame in logitfit.marginal_effects(penguin_fit).table["ame"]:
+        assert printed(ame) in text
+    assert "Collinearity: VIF above 10" in text and "Peduzzi" in text
 
 
 def test_diagnostics_html_shows_the_fitted_numbers(
@@ -168,6 +202,12 @@ def test_a_second_dataset_gives_its_own_numbers(tmp_path: Path) -> None:
     for value in [*fitted.coef, *fitted.std_errors]:
         assert printed(value) in text
     assert "GRADE == 1" in text and "32 rows" in text
+    # PSI takes two values: no spline for it, said in words; GPA and TUCE are tested.
+    linearity = logitfit.linearity_tests(fitted)
+    assert list(linearity.table.index) == ["GPA", "TUCE"] and "PSI" in linearity.note
+    for value in linearity.table["lr_stat"]:
+        assert printed(value) in text
+    assert "Not tested: PSI" in text
 
 
 def test_relative_data_path_and_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -338,6 +378,7 @@ def test_diagnostics_with_firth_on_separated_data(tmp_path: Path) -> None:
         assert printed(value) in text
     assert "quasi-complete, by NV" in text and "PLR" in text and "logistf" in text
     assert "statsmodels has no Firth" in text
+    assert "Separation: quasi-complete" in text  # the reading names it
     ml = render_report(
         DATA / "endometrial.csv", formula="HG ~ NV + PI + EH", formats=["html"],
         output_dir=tmp_path / "ml", engine="builtin",

@@ -275,7 +275,7 @@ def plot_odds_ratios(odds: OddsRatios, interval: str = "profile") -> Figure:
     axes.set_xscale("log")
     axes.set_yticks(rows, labels)
     kind = "profile-likelihood" if interval == "profile" else "Wald"
-    axes.set(xlabel=f"Odds ratio with {odds.level:.0%} {kind} interval (log scale)")
+    axes.set(xlabel=f"Odds ratio, {odds.level:.0%} {kind} interval (log scale)")
     return figure
 
 

@@ -66,6 +66,11 @@ class Reading(Record):
     title: ClassVar[str] = "A reading of the results"
     table: pd.DataFrame
 
+    @property
+    def ordered(self) -> pd.DataFrame:
+        """The table with the flagged findings first (otherwise in the order of the checks)."""
+        return self.table.sort_values("flagged", ascending=False, kind="stable")
+
     def sentences(self) -> list[str]:
         """Return each finding followed by its next step, flagged ones first.
 
@@ -73,8 +78,8 @@ class Reading(Record):
         -------
         list of str
         """
-        ordered = self.table.sort_values("flagged", ascending=False, kind="stable")
-        return [f"{row.finding} {row.next_step}".strip() for row in ordered.itertuples(index=False)]
+        rows = self.ordered.itertuples(index=False)
+        return [f"{row.finding} {row.next_step}".strip() for row in rows]
 
 
 def _events_per_parameter(result: LogitResult) -> tuple[bool, str, str]:
