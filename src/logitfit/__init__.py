@@ -86,6 +86,7 @@ from logitfit.likelihood.logistic import evaluate, mean_cost
 from logitfit.results.model_information import ModelInformation, model_information
 from logitfit.results.result import LogitResult
 from logitfit.results.summary import format_p_value
+from logitfit.results.tidy import augment, glance, tidy
 
 __version__ = "0.1.0"
 
@@ -137,6 +138,7 @@ __all__ = [
     "auc",
     "auc_interval",
     "auc_test",
+    "augment",
     "binned_residuals",
     "brier_score",
     "calibrate",
@@ -155,6 +157,7 @@ __all__ = [
     "fit_design",
     "fit_statistics",
     "format_p_value",
+    "glance",
     "global_tests",
     "hosmer_lemeshow",
     "influence",
@@ -178,6 +181,7 @@ __all__ = [
     "roc_curve",
     "sensitivity_specificity",
     "stukel_test",
+    "tidy",
     "validate",
     "variance_inflation",
     "wald_tests_by_term",
