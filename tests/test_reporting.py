@@ -161,7 +161,7 @@ def test_diagnostics_pdf_has_what_a_reviewer_reads(
     assert printed(influential.loc[114, "delta_chi2"]) in text
     for ame in logitfit.marginal_effects(penguin_fit).table["ame"]:
         assert printed(ame) in text
-    assert "Collinearity: VIF above 10" in text and "Peduzzi" in text
+    assert "Collinearity: GVIF^(1/(2 df)) above 3.16" in text and "Peduzzi" in text
 
 
 def test_diagnostics_html_shows_the_fitted_numbers(

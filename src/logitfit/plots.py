@@ -179,8 +179,10 @@ def plot_influence(result: LogitResult) -> Figure:
     axes = figure.add_subplot()
     axes.scatter(table["fitted"], table["delta_chi2"], s=sizes, alpha=0.5, edgecolor="black")
     axes.axhline(3.84, color="grey", linestyle=":", label="3.84 (chi-square 1 df, 95%)")
-    axes.set(xlabel="Fitted probability", ylabel="Delta chi-square (point size: Delta beta-hat)")
-    axes.set(xlim=(0, 1))
+    axes.set(xlabel="Fitted probability", ylabel="Δχ² (point size: Δβ̂)")
+    # Room beyond 0, 1 and the largest value, so that the extreme points are drawn whole.
+    top = float(table["delta_chi2"].max())
+    axes.set(xlim=(-0.04, 1.04), ylim=(-0.04 * top, 1.1 * top))
     axes.legend(loc="upper center")
     return figure
 

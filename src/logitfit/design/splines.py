@@ -50,8 +50,8 @@ def harrell_knots(x: NDArray[np.float64], n_knots: int = 4) -> NDArray[np.float6
     values, counts = np.unique(x, return_counts=True)
     if values.size - 2 <= n_knots:
         raise DataError(
-            f"it has {values.size} distinct values, too few for {n_knots} knots (more than "
-            f"{n_knots + 2} are needed)."
+            f"it has {values.size} distinct values, too few for {n_knots} knots, which need "
+            f"more than {n_knots + 2}."
         )
     outer = 0.1 if n_knots == 3 else (0.025 if n_knots > 6 else 0.05)
     share = counts / x.size

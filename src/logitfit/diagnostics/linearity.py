@@ -87,7 +87,7 @@ def linearity_tests(result: LogitResult, n_knots: int = 4) -> LinearityTests:
         try:
             knots = harrell_knots(x, n_knots)
         except DataError as error:
-            skipped.append(f"{name} ({error})")
+            skipped.append(f"{name}, as {str(error).rstrip('.')}")
             continue
         basis = restricted_cubic_basis(x, knots)
         augmented = dataclasses.replace(

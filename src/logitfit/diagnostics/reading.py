@@ -50,6 +50,7 @@ _EVENTS_PER_PARAMETER = 10.0
 _VIF = 10.0
 _ALPHA = 0.05
 _SLOPE = 0.9
+_HL_EXPECTED = 5.0
 
 
 @dataclass(frozen=True)
@@ -118,30 +119,47 @@ def _separation(result: LogitResult) -> tuple[bool, str, str]:
 def _collinearity(result: LogitResult) -> tuple[bool, str, str]:
     if result.design.n_params - (result.design.intercept_index is not None) < 2:
         return False, "Collinearity: one predictor term only.", ""
-    vif = variance_inflation(result)
-    large = vif.index[vif["gvif_adjusted"] ** 2 > _VIF]
+    # GVIF^(1/(2 df)) is the factor by which a term's confidence interval widens; above
+    # sqrt(10) it is a VIF above 10 for a one-column term.
+    vif = variance_inflation(result)["gvif_adjusted"]
+    limit = float(np.sqrt(_VIF))
+    large = vif.index[vif > limit]
     if len(large) == 0:
-        top = float(vif["gvif_adjusted"].max() ** 2)
-        return False, f"Collinearity: the largest VIF (GVIF^(1/df)) is {top:.2f}, below 10.", ""
-    listed = ", ".join(f"{t} ({vif.loc[t, 'gvif_adjusted'] ** 2:.1f})" for t in large)
+        return (
+            False,
+            f"Collinearity: the largest GVIF^(1/(2 df)) is {vif.max():.2f} ({vif.idxmax()}), "
+            f"below {limit:.2f}, the square root of the VIF of 10 (Kutner et al. 2005).",
+            "",
+        )
+    listed = ", ".join(f"{term} ({vif[term]:.2f})" for term in large)
     return (
         True,
-        f"Collinearity: VIF above 10 (Kutner et al. 2005) for {listed}.",
-        "Their standard errors are inflated: drop or combine nearly redundant predictors, or "
-        "centre those that enter interactions or polynomials.",
+        f"Collinearity: GVIF^(1/(2 df)) above {limit:.2f} (a VIF above 10; Kutner et al. "
+        f"2005) for {listed}: their intervals are that many times wider than without the "
+        "other predictors.",
+        "Drop or combine nearly redundant predictors, or centre those that enter "
+        "interactions or polynomials.",
     )
 
 
 def _goodness(result: LogitResult) -> tuple[bool, str, str]:
     hl = hosmer_lemeshow(result)
-    parts = [f"Hosmer-Lemeshow p = {hl.p_value:.3g}"]
+    parts = [f"Hosmer-Lemeshow p = {hl.p_value:.4f}"]
     poor = [hl.p_value < _ALPHA]
+    expected = hl.table[["expected_events", "expected_non_events"]].to_numpy()
+    # HL&S (section 5.2): the chi-square reference needs expected counts of about 5.
+    sparse = float(np.mean(expected < _HL_EXPECTED))
     if result.separation is None and not result.likelihood.penalised:
         stukel = float(stukel_test(result).table["p_value"].to_numpy()[1])  # the score test
-        parts.append(f"Stukel's score test p = {stukel:.3g}")
+        parts.append(f"Stukel's score test p = {stukel:.4f}")
         poor.append(stukel < _ALPHA)
     flagged = any(poor)
     finding = f"Goodness of fit: {', '.join(parts)} (HL&S section 5.2; flag below 0.05)."
+    if sparse > 0.2:
+        finding += (
+            f" {sparse:.0%} of the Hosmer-Lemeshow cells expect fewer than 5 observations, so "
+            "its p-value is only approximate (HL&S section 5.2)."
+        )
     advice = (
         "Look for a missing interaction or a nonlinear term (see the linearity tests), or "
         "another link if Stukel's test rejects; with many rows these tests reject small "
@@ -182,7 +200,7 @@ def _linearity(linearity: LinearityTests | None) -> tuple[bool, str, str] | None
             "Linearity in the logit: no spline test rejects a straight line at 0.05.",
             "",
         )
-    listed = ", ".join(f"{name} (p = {table.loc[name, 'p_value']:.3g})" for name in curved)
+    listed = ", ".join(f"{name} (p = {table.loc[name, 'p_value']:.4f})" for name in curved)
     return (
         True,
         f"Linearity in the logit: the restricted cubic spline fits better for {listed} "

@@ -6,7 +6,9 @@ coefficient's interval (Wald, or profile likelihood, which is invariant under th
 scale; Hosmer, Lemeshow & Sturdivant, *Applied Logistic Regression*, 3rd ed., section 3.5). A
 continuous predictor (a numeric data column, entered alone and in no interaction) takes the
 change asked for: one unit, its interquartile range (rms's ``summary``, the 25th and 75th
-percentiles of the rows used, R's default quantile), or a value per predictor. A factor's
+percentiles of the rows used, R's default quantile; the range for a predictor with fewer than
+4 distinct values, as rms's ``datadist``, so a 0/1 predictor compares 1 with 0), or a value per
+predictor. A factor's
 level is compared with its reference level, named. A column in an interaction or a
 transformation is reported per unit of the column, with a note: its odds ratio depends on the
 other terms.
@@ -94,10 +96,16 @@ def _changes(
                 changes[column] = float(units[column])
                 comparisons[column] = f"per {changes[column]:g}"
             elif kind == "continuous" and X is not None:
-                # R's quantile type 7 (numpy's default "linear"), over the rows used, as rms.
-                low, high = np.quantile(X[:, position[column]], [0.25, 0.75])
+                values = X[:, position[column]]
+                if np.unique(values).size < 4:
+                    # rms's datadist: fewer than 4 distinct values, the range (0/1: 1 vs 0).
+                    low, high = float(values.min()), float(values.max())
+                    comparisons[column] = f"{high:.4g} vs {low:.4g}"
+                else:
+                    # R's quantile type 7 (numpy's default "linear"), over the rows used.
+                    low, high = np.quantile(values, [0.25, 0.75])
+                    comparisons[column] = f"{high:.4g} vs {low:.4g} (interquartile range)"
                 changes[column] = float(high - low)
-                comparisons[column] = f"{high:.4g} vs {low:.4g} (interquartile range)"
             elif kind == "other":
                 others.append(column)
     return changes, comparisons, others
