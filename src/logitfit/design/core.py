@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
 from logitfit.design import checks as check
+from logitfit.design.frames import as_pandas
 from logitfit.design.messages import formulaic_reason
 from logitfit.design.new_levels import Unseen, formula_rows
 from logitfit.exceptions import DataError, FormulaError
@@ -274,6 +275,7 @@ def new_rows(
     labels : pandas.Index of length m
     """
     unseen_rows = None
+    new_data = as_pandas(new_data)
     if design.model_spec is not None:
         if not isinstance(new_data, pd.DataFrame):
             raise DataError("This model was fit from a formula: pass new data as a DataFrame.")

@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 from logitfit.backends import dispatch as backends
 from logitfit.design.arrays import arrays_design
 from logitfit.design.formula import formula_design
+from logitfit.design.frames import as_pandas
 from logitfit.design.roles import Column, Missing, RowRoles, describe_row_roles
 from logitfit.exceptions import DataError, FormulaError
 from logitfit.fitting.core import Method, fit_checked
@@ -49,9 +50,11 @@ def fit(
     ----------
     formula : str
         ``"outcome ~ terms"`` (formulaic syntax; ``C(col)`` for a categorical predictor).
-    data : pandas.DataFrame or dask.dataframe.DataFrame
-        One row per observation. A Dask DataFrame (e.g. ``dask.dataframe.read_parquet``) is fitted
-        partition by partition without being collected (see :mod:`logitfit.dask`).
+    data : DataFrame
+        One row per observation: pandas, or any table narwhals reads (polars, pyarrow, ...;
+        converted to pandas first, see :mod:`logitfit.design.frames`). A Dask DataFrame (e.g.
+        ``dask.dataframe.read_parquet``) is fitted partition by partition without being
+        collected (see :mod:`logitfit.dask`).
     {row_roles}
     cluster : str or array-like of shape (n,), optional
         Cluster labels for ``cov_type="CR1"``: a column of ``data`` or one label per row of it.
@@ -72,6 +75,7 @@ def fit(
     roles = RowRoles(weights, offset, trials, event, missing)
     if backends.is_dask_collection(data):
         return backends.dask_fit().fit_dask_frame(formula, data, roles, cluster, settings)
+    data = as_pandas(data)  # polars, pyarrow, ...: the same design code reads them all
     design = formula_design(formula, data, roles)
     result = dataclasses.replace(fit_checked(design, settings), data=data)
     if isinstance(cluster, str):
@@ -143,6 +147,7 @@ def fit_arrays(
     roles = RowRoles(weights, offset, trials, event, missing)
     if backends.is_dask_collection(X):
         return backends.dask_fit().fit_dask_arrays(X, y, names, intercept, roles, cluster, settings)
+    X, y = as_pandas(X), as_pandas(y)
     design = arrays_design(X, y, names, intercept, roles)
     result = fit_checked(design, settings)
     index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(np.shape(X)[0])

@@ -17,7 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from logitfit.design.formula import design_from_formula
+from logitfit.design.frames import as_pandas
 from logitfit.design.io import read_table
 from logitfit.reporting.convert import to_html, to_pdf
 from logitfit.reporting.execute import execute
@@ -174,7 +177,7 @@ def _run_quarto(
 
 
 def render_report(
-    data: str | Path | None = None,
+    data: str | Path | Any = None,
     *,
     formula: str | None = None,
     weights: str | None = None,
@@ -196,8 +199,10 @@ def render_report(
 
     Parameters
     ----------
-    data : str or pathlib.Path, optional
-        CSV (or Parquet) file, relative to the current directory or absolute.
+    data : str, pathlib.Path or DataFrame, optional
+        CSV (or Parquet) file, relative to the current directory or absolute; or a table in
+        memory (pandas, polars, pyarrow, or any other that narwhals reads), whose outputs are
+        named ``diagnostics-data.*``.
     formula : str, optional
         Model formula; required with ``data``.
     weights : str, optional
@@ -239,6 +244,7 @@ def render_report(
         raise ReportError(f"The classification cutoff must lie between 0 and 1; got {cutoff:g}.")
     use_quarto = engine == "quarto" or (engine == "auto" and shutil.which("quarto") is not None)
     reports_dir = _project_root() / "reports"
+    frame, label = None, None
     if data is None:
         source = bundled_data()
         formula, missing, suffix = formula or BUNDLED_FORMULA, "drop", ""
@@ -246,21 +252,21 @@ def render_report(
     else:
         if formula is None:
             raise ReportError("A formula is needed to report on your data: --formula 'y ~ x'.")
-        source, suffix, names = Path(data).resolve(), f"-{Path(data).stem}", ["diagnostics"]
+        if isinstance(data, str | Path):
+            source, suffix, names = Path(data).resolve(), f"-{Path(data).stem}", ["diagnostics"]
+        else:
+            # A table in memory (pandas, polars, pyarrow, ...): the kernel reads a Parquet copy.
+            frame = as_pandas(data)
+            if not isinstance(frame, pd.DataFrame):
+                raise ReportError(
+                    f"data must be a file path or a DataFrame, got {type(data).__name__}."
+                )
+            library = type(data).__module__.split(".")[0]
+            label = f"a {library} table of {frame.shape[0]} rows"
+            source, suffix, names = Path("data.parquet"), "-data", ["diagnostics"]
     # Fail fast, with the library's own message, before any kernel starts.
-    design_from_formula(formula, read_table(source), weights=weights, missing=missing)  # type: ignore[arg-type]
-    parameters: dict[str, dict[str, Any]] = {
-        "derivation": {"data": str(source)},
-        "diagnostics": {
-            "data": str(source),
-            "formula": formula,
-            "cutoff": cutoff,
-            "missing": missing,
-            "method": method,
-            "validate": validate,
-            **({"weights": weights} if weights is not None else {}),
-        },
-    }
+    table = frame if frame is not None else read_table(source)
+    design_from_formula(formula, table, weights=weights, missing=missing)  # type: ignore[arg-type]
     output = Path(output_dir).resolve()
     targets = {(n, f): output / f"{n}{suffix}.{f}" for n in names for f in formats}
     existing = [str(p) for p in targets.values() if p.exists()]
@@ -273,6 +279,22 @@ def render_report(
     output.mkdir(parents=True, exist_ok=True)
     # Not a hidden name: Quarto refuses a project below a dot folder (see _quarto_project).
     work = Path(tempfile.mkdtemp(prefix="logitfit-render-", dir=output))
+    if frame is not None:
+        source = work / "data.parquet"
+        frame.to_parquet(source)
+    parameters: dict[str, dict[str, Any]] = {
+        "derivation": {"data": str(source)},
+        "diagnostics": {
+            "data": str(source),
+            "formula": formula,
+            "cutoff": cutoff,
+            "missing": missing,
+            "method": method,
+            "validate": validate,
+            **({"weights": weights} if weights is not None else {}),
+            **({"data_label": label} if label is not None else {}),
+        },
+    }
     try:
         rendered: dict[tuple[str, str], Path] = {}
         for name in names:

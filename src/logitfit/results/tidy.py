@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from logitfit.design.core import rows_in_memory
+from logitfit.design.frames import as_pandas
 from logitfit.diagnostics.influence import influence
 from logitfit.exceptions import DataError
 from logitfit.inference.measures import profile_conf_int
@@ -133,7 +134,7 @@ def augment(result: LogitResult, data: pd.DataFrame | None = None) -> pd.DataFra
     """
     design = rows_in_memory(result.design, "augment (use logitfit.dask.influence)")
     labels = design.row_labels
-    source = data if data is not None else result.data
+    source = as_pandas(data) if data is not None else result.data
     if source is None:
         frame = pd.DataFrame(design.X, index=labels, columns=list(result.names))
     else:
