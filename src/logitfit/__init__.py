@@ -84,6 +84,12 @@ from logitfit.inference.term_tests import (
 from logitfit.likelihood.firth import firth_intercept_corrected, penalized_loglik
 from logitfit.likelihood.logistic import evaluate, mean_cost
 from logitfit.results.model_information import ModelInformation, model_information
+from logitfit.results.publication import (
+    PublicationTable,
+    models_table,
+    regression_table,
+    univariable_multivariable,
+)
 from logitfit.results.result import LogitResult
 from logitfit.results.summary import format_p_value
 from logitfit.results.tidy import augment, glance, tidy
@@ -124,6 +130,7 @@ __all__ = [
     "OsiusRojek",
     "OutcomeError",
     "PseudoR2",
+    "PublicationTable",
     "RankDeficiencyError",
     "Reading",
     "ScaleError",
@@ -169,6 +176,7 @@ __all__ = [
     "marginal_effects",
     "mean_cost",
     "model_information",
+    "models_table",
     "odds_ratios",
     "osius_rojek",
     "penalized_loglik",
@@ -176,12 +184,14 @@ __all__ = [
     "pseudo_r2",
     "read_table",
     "reading",
+    "regression_table",
     "render_report",
     "risk_groups",
     "roc_curve",
     "sensitivity_specificity",
     "stukel_test",
     "tidy",
+    "univariable_multivariable",
     "validate",
     "variance_inflation",
     "wald_tests_by_term",
