@@ -74,6 +74,7 @@ from logitfit.inference.measures import (
     pseudo_r2,
 )
 from logitfit.inference.odds_ratios import OddsRatios, odds_ratios
+from logitfit.inference.survey import SurveyDesign
 from logitfit.inference.term_tests import (
     LRTest,
     TermTests,
@@ -137,6 +138,7 @@ __all__ = [
     "Separation",
     "SeparationWarning",
     "StukelTest",
+    "SurveyDesign",
     "TermTests",
     "UnverifiedWarning",
     "Validation",

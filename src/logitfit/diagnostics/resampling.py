@@ -47,6 +47,11 @@ def checked_design(result: LogitResult, what: str) -> Design:
             f"The {what} refits by maximum likelihood; a Firth fit's penalised refits are not "
             "implemented. Use the maximum-likelihood fit of the same model."
         )
+    if result.covariance.kind == "survey":
+        raise DataError(
+            f"The {what} resamples rows as independent observations; a survey design's "
+            "rows are not (replicate weights would be needed)."
+        )
     design = rows_in_memory(result.design, f"{what} (a refit per resample)")
     if not (design.is_binary and design.unit_weights and not design.has_offset):
         raise DataError(

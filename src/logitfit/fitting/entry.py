@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -22,9 +23,13 @@ from logitfit.design.roles import Column, Missing, RowRoles, describe_row_roles
 from logitfit.exceptions import DataError, FormulaError
 from logitfit.fitting.core import Method, fit_checked
 from logitfit.fitting.options import FitOptions
+from logitfit.inference.covariance import Covariance
+from logitfit.inference.survey import SurveyDesign, resolve
 from logitfit.results.result import LogitResult
 
-__all__ = ["fit", "fit_arrays"]
+__all__ = ["WeightsKind", "fit", "fit_arrays"]
+
+WeightsKind = Literal["frequency", "probability"]
 
 
 @describe_row_roles
@@ -40,6 +45,8 @@ def fit(
     method: Method = "newton",
     cov_type: str = "model",
     cluster: Column = None,
+    design: SurveyDesign | None = None,
+    weights_kind: WeightsKind = "frequency",
     progress: bool = False,
     n_threads: int | None = None,
     **options: float | int | None,
@@ -58,6 +65,13 @@ def fit(
     {row_roles}
     cluster : str or array-like of shape (n,), optional
         Cluster labels for ``cov_type="CR1"``: a column of ``data`` or one label per row of it.
+    design : SurveyDesign, optional
+        A survey design (sampling weights, strata, clusters, fpc): pseudo-maximum-likelihood
+        estimates with the design-based covariance of R's ``survey::svyglm`` and t tests on
+        the design's degrees of freedom (see :mod:`logitfit.inference.survey`).
+    weights_kind : {"frequency", "probability"}
+        What ``weights`` are: frequencies (a weight of 2 is the row twice), or sampling
+        weights, which is ``design=SurveyDesign(weights=...)``.
     method, cov_type, progress, n_threads, **options
         How to fit: see :class:`logitfit.fitting.options.FitOptions` (each checked by name).
 
@@ -72,17 +86,60 @@ def fit(
     >>> logitfit.fit("GRADE ~ GPA + TUCE + PSI", data).coef  # doctest: +SKIP
     """
     settings = FitOptions.checked(method, options, cov_type, n_threads, progress)
-    roles = RowRoles(weights, offset, trials, event, missing)
+    survey = _survey(design, weights, weights_kind, cov_type, cluster)
+    roles = RowRoles(survey.weights if survey else weights, offset, trials, event, missing)
     if backends.is_dask_collection(data):
+        if survey is not None:
+            raise DataError("Survey designs need the data in memory (a pandas DataFrame).")
         return backends.dask_fit().fit_dask_frame(formula, data, roles, cluster, settings)
     data = as_pandas(data)  # polars, pyarrow, ...: the same design code reads them all
-    design = formula_design(formula, data, roles)
-    result = dataclasses.replace(fit_checked(design, settings), data=data)
+    rows = formula_design(formula, data, roles)
+    result = dataclasses.replace(fit_checked(rows, settings), data=data)
+    if survey is not None:
+        if not data.index.is_unique:
+            raise DataError("A survey design needs unique row labels: reset_index() the data.")
+        positions = data.index.get_indexer(rows.row_labels)
+        covariance = Covariance("survey", survey=resolve(survey, data, positions))
+        return dataclasses.replace(result, covariance=covariance)
     if isinstance(cluster, str):
         if cluster not in data.columns:
             raise FormulaError(f"The cluster column '{cluster}' is not in the data.")
         cluster = data[cluster]
     return _with_covariance(result, cov_type, cluster, data.index)
+
+
+def _listed(spec: object) -> list[object]:
+    """Return the stages of a per-stage specification (a list or tuple), or the one given."""
+    return list(spec) if isinstance(spec, list | tuple) else [spec]
+
+
+def _survey(
+    design: SurveyDesign | None,
+    weights: object,
+    weights_kind: str,
+    cov_type: str,
+    cluster: object,
+) -> SurveyDesign | None:
+    """Return the survey design a call asks for (``design=``, or probability weights)."""
+    if weights_kind not in ("frequency", "probability"):
+        raise DataError(f"weights_kind must be 'frequency' or 'probability', got {weights_kind!r}.")
+    if design is not None and not isinstance(design, SurveyDesign):
+        raise DataError(f"design must be a logitfit.SurveyDesign, got {type(design).__name__}.")
+    if weights_kind == "probability":
+        if design is not None:
+            raise DataError("Give the sampling weights in the SurveyDesign, not as weights=.")
+        if weights is None:
+            raise DataError("weights_kind='probability' needs weights=.")
+        design = SurveyDesign(weights=weights)
+    if design is None:
+        return None
+    if weights is not None and weights_kind == "frequency":
+        raise DataError("A survey design carries its own weights: give them as its weights=.")
+    if cov_type != "model" or cluster is not None:
+        raise DataError(
+            "A survey design sets the covariance (design-based): leave out cov_type and cluster."
+        )
+    return design
 
 
 def _with_covariance(
@@ -116,6 +173,8 @@ def fit_arrays(
     method: Method = "newton",
     cov_type: str = "model",
     cluster: ArrayLike | None = None,
+    design: SurveyDesign | None = None,
+    weights_kind: WeightsKind = "frequency",
     progress: bool = False,
     n_threads: int | None = None,
     **options: float | int | None,
@@ -136,6 +195,11 @@ def fit_arrays(
     {row_roles}
     cluster : array-like of shape (n,), optional
         Cluster labels for ``cov_type="CR1"``, one per row of ``X``.
+    design : SurveyDesign, optional
+        A survey design whose columns are arrays, one value per row of ``X``, as in
+        :func:`fit`.
+    weights_kind : {"frequency", "probability"}
+        As in :func:`fit`.
     method, cov_type, progress, n_threads, **options
         As in :func:`fit` (:class:`logitfit.fitting.options.FitOptions`).
 
@@ -144,11 +208,22 @@ def fit_arrays(
     LogitResult
     """
     settings = FitOptions.checked(method, options, cov_type, n_threads, progress)
-    roles = RowRoles(weights, offset, trials, event, missing)
+    survey = _survey(design, weights, weights_kind, cov_type, cluster)
+    parts = [] if survey is None else [survey.weights, survey.strata]
+    parts += [] if survey is None else _listed(survey.clusters) + _listed(survey.fpc)
+    if any(isinstance(part, str) for part in parts):
+        raise DataError("With arrays, a survey design's columns are arrays, not names.")
+    roles = RowRoles(survey.weights if survey else weights, offset, trials, event, missing)
     if backends.is_dask_collection(X):
+        if survey is not None:
+            raise DataError("Survey designs need the data in memory (numpy arrays).")
         return backends.dask_fit().fit_dask_arrays(X, y, names, intercept, roles, cluster, settings)
     X, y = as_pandas(X), as_pandas(y)
-    design = arrays_design(X, y, names, intercept, roles)
-    result = fit_checked(design, settings)
+    rows = arrays_design(X, y, names, intercept, roles)
+    result = fit_checked(rows, settings)
+    if survey is not None:
+        positions = np.asarray(rows.row_labels, dtype=np.intp)
+        covariance = Covariance("survey", survey=resolve(survey, None, positions))
+        return dataclasses.replace(result, covariance=covariance)
     index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(np.shape(X)[0])
     return _with_covariance(result, cov_type, cluster, index)

@@ -40,10 +40,12 @@ from logitfit._linalg import (
 )
 from logitfit.design.core import Design, rows_in_memory, sum_over_rows
 from logitfit.exceptions import DataError, FewClustersWarning
+from logitfit.inference.survey import survey_meat
 from logitfit.likelihood.logistic import linear_predictor, probabilities, row_blocks, weighted_gram
 
 if TYPE_CHECKING:
     from logitfit.design.source import RowSource
+    from logitfit.inference.survey import SurveyRows
     from logitfit.results.result import LogitResult
 
 __all__ = [
@@ -56,7 +58,7 @@ __all__ = [
     "model_covariance",
 ]
 
-CovarianceKind = Literal["model", "HC0", "HC1", "CR1"]
+CovarianceKind = Literal["model", "HC0", "HC1", "CR1", "survey"]
 
 #: Below this many clusters CR1 warns (Cameron & Miller 2015, section VI: "few clusters").
 FEW_CLUSTERS = 20
@@ -68,7 +70,7 @@ _LABELS = {
     "CR1": "CR1 cluster-robust, G/(G-1) (Stata vce(cluster))",
 }
 
-#: The covariance estimators by name.
+#: The covariance estimators a cov_type names (a survey design brings its own: design=).
 COVARIANCE_KINDS: tuple[str, ...] = tuple(_LABELS)
 
 
@@ -78,19 +80,28 @@ class Covariance:
 
     Attributes
     ----------
-    kind : {"model", "HC0", "HC1", "CR1"}
+    kind : {"model", "HC0", "HC1", "CR1", "survey"}
     cluster_codes : ndarray of shape (n,) or None
         Integer cluster code per row (CR1 only).
     n_clusters : int
         Number of clusters (CR1 only, else 0).
+    survey : SurveyRows or None
+        The survey design on the fit's rows (``"survey"`` only; see
+        :mod:`logitfit.inference.survey`).
     """
 
     kind: CovarianceKind = "model"
     cluster_codes: NDArray[np.intp] | None = None
     n_clusters: int = 0
+    survey: SurveyRows | None = None
 
     def describe(self) -> str:
         """Return the estimator's name with its R and Stata equivalents."""
+        if self.survey is not None:
+            return (
+                "design-based, Taylor linearisation (survey::svyglm): "
+                f"{self.survey.describe()}; {self.survey.degrees_of_freedom} design df"
+            )
         label = _LABELS[self.kind]
         return f"{label}, {self.n_clusters} clusters" if self.kind == "CR1" else label
 
@@ -112,6 +123,10 @@ def make_covariance(
     -------
     Covariance
     """
+    if kind == "survey":
+        raise DataError(
+            "A design-based covariance comes with its design: design=SurveyDesign(...)."
+        )
     if kind not in _LABELS:
         raise DataError(f"cov_type must be one of {', '.join(_LABELS)}; got {kind!r}.")
     if kind != "CR1":
@@ -198,6 +213,10 @@ def covariance_for(
     -------
     Covariance
     """
+    if result.covariance.kind == "survey":
+        raise DataError(
+            "This fit's covariance is its survey design's; refit without design= for another."
+        )
     if cov_type != "model" and "robust" in result.likelihood.unsupported:
         raise DataError(result.likelihood.unsupported["robust"].format(cov_type=cov_type))
     if cov_type == "CR1" or cluster is not None:
@@ -233,7 +252,11 @@ def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:
         return bread
     coef = result.coef.to_numpy()
     design = result.design
-    if spec.kind in ("HC0", "HC1"):
+    if spec.kind == "survey" and spec.survey is not None:
+        rows = rows_in_memory(design, "a survey design's covariance")
+        scores = rows.X * (rows.weights * _residual(rows, coef, slice(None)))[:, None]
+        meat = survey_meat(scores, spec.survey)
+    elif spec.kind in ("HC0", "HC1"):
         # A sum over rows: one pass in memory, or one Dask pass over the partitions.
         meat = sum_over_rows(design, _hc_meat, coef)
         if spec.kind == "HC1":

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from logitfit.design.core import rows_in_memory
+from logitfit.inference.survey import refuse_survey
 from logitfit.results.records import Record
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ def crosscheck(result: LogitResult, rtol: float = 1e-8, level: float = 0.95) -> 
     -------
     Crosscheck
     """
+    refuse_survey(result, "The statsmodels cross-check (its likelihood statistics)")
     result.likelihood.require("crosscheck")
     reference, name = statsmodels_fit(result)
     is_glm = name.endswith("GLM(Binomial)")

@@ -33,6 +33,7 @@ from scipy import stats
 from logitfit.design.core import Design, rows_in_memory
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import ml_refit, warn_unverified
+from logitfit.inference.survey import refuse_survey
 from logitfit.likelihood.logistic import evaluate
 from logitfit.results.records import Record
 
@@ -98,6 +99,7 @@ def fit_statistics(result: LogitResult) -> FitStatistics:
     -------
     FitStatistics
     """
+    refuse_survey(result, "The table of -2 log L, AIC and BIC")
     _refuse_firth(result, "The table of fit statistics")
     n = result.n_obs
     sizes = {"null": result.df_null_params, "full": result.n_params}
@@ -158,6 +160,7 @@ def global_tests(result: LogitResult) -> GlobalTests:
         is NaN; when the outcome is separated, the Wald test is NaN (its estimate and
         covariance do not exist).
     """
+    refuse_survey(result, "The likelihood-ratio and score tests of the global null")
     _refuse_firth(result, "The global null hypothesis test")
     design = rows_in_memory(result.design, "the score test (the gradient at the null model)")
     df = result.n_params - result.df_null_params

@@ -22,6 +22,7 @@ from scipy import stats
 
 from logitfit.design.core import Design, rows_in_memory, sum_over_rows
 from logitfit.inference.profile import find_bound, warn_unverified
+from logitfit.inference.survey import refuse_survey
 from logitfit.likelihood.logistic import (
     binomial_variance,
     linear_predictor,
@@ -120,6 +121,7 @@ def profile_conf_int(result: LogitResult, level: float = 0.95) -> pd.DataFrame:
         ``wald_low, wald_high, profile_low, profile_high, disagree``; ``disagree`` flags a bound
         that differs from the Wald bound by more than 10% of the Wald half-width.
     """
+    refuse_survey(result, "A profile-likelihood interval")
     design = rows_in_memory(result.design, "profile-likelihood interval (refits per bound)")
     wald = result.conf_int(level)
     bounds = _profile_bounds(result, design, level)
@@ -219,6 +221,7 @@ def pseudo_r2(result: LogitResult) -> PseudoR2:
     -------
     PseudoR2
     """
+    refuse_survey(result, "A likelihood-based pseudo-R2")
     n = result.n_obs
     cox_snell = 1.0 - np.exp(2.0 * (result.loglik_null - result.loglik) / n)
     sums = sum_over_rows(result.design, _tjur_sums, result.coef.to_numpy())

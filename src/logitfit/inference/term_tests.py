@@ -19,6 +19,7 @@ from logitfit._linalg import cholesky_lower, solve_spd
 from logitfit.design.core import Design, rows_in_memory
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import Refit, warn_unverified
+from logitfit.inference.survey import refuse_survey
 from logitfit.results.records import Record
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ def lr_tests_by_term(result: LogitResult, kind: TermTestKind = "drop1") -> TermT
         the term), ``aic`` (of that model; drop1 only), ``lr_stat``, ``p_value`` and
         ``converged``.
     """
+    refuse_survey(result, "A likelihood-ratio test of each term")
     if kind not in ("drop1", "type2"):
         raise DataError(f"kind must be 'drop1' or 'type2', got {kind!r}.")
     design = rows_in_memory(result.design, "likelihood-ratio test of each term (a refit per term)")
@@ -186,9 +188,12 @@ def wald_tests_by_term(result: LogitResult) -> TermTests:
     Returns
     -------
     TermTests
-        Its ``table`` has one row per term: ``term, df, wald_stat, p_value``.
+        Its ``table`` has one row per term: ``term, df, wald_stat, p_value``. Under a survey
+        design, as ``survey::regTermTest``: also ``f_stat`` (the chi-square over its df) and
+        ``ddf`` (the t tests' degrees of freedom), and ``p_value`` is the F test's.
     """
     cov = result.cov.to_numpy()
+    ddf = result.wald_df
     coef = result.coef.to_numpy()
     rows = []
     for term, indices in _term_indices(result):
@@ -197,14 +202,14 @@ def wald_tests_by_term(result: LogitResult) -> TermTests:
         if factor is None:
             raise DataError(f"The covariance of term '{term}' is singular; no Wald test exists.")
         statistic = float(coef[indices] @ solve_spd(factor, coef[indices]))
-        rows.append(
-            {
-                "term": term,
-                "df": len(indices),
-                "wald_stat": statistic,
-                "p_value": float(stats.chi2.sf(statistic, len(indices))),
-            }
-        )
+        row: dict[str, object] = {"term": term, "df": len(indices), "wald_stat": statistic}
+        if ddf is None:
+            row["p_value"] = float(stats.chi2.sf(statistic, len(indices)))
+        else:
+            row["f_stat"] = statistic / len(indices)
+            row["ddf"] = ddf
+            row["p_value"] = float(stats.f.sf(statistic / len(indices), len(indices), ddf))
+        rows.append(row)
     return TermTests("wald", pd.DataFrame(rows))
 
 
@@ -228,6 +233,7 @@ def lr_test(smaller: LogitResult, larger: LogitResult) -> LRTest:
     LRTest
         ``statistic = D_smaller - D_larger`` on ``p_larger - p_smaller`` degrees of freedom.
     """
+    refuse_survey(larger, "A likelihood-ratio test")
     smaller.likelihood.require("lr_test")
     larger.likelihood.require("lr_test")
     small_design = rows_in_memory(smaller.design, "likelihood-ratio test between two fits")

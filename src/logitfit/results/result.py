@@ -31,6 +31,7 @@ from logitfit.design import checks as check
 from logitfit.design.new_levels import Unseen
 from logitfit.diagnostics.separation import Separation
 from logitfit.inference.covariance import Covariance, covariance_for, covariance_matrix
+from logitfit.inference.survey import refuse_survey
 from logitfit.likelihood.logistic import (
     deviance_to_loglik,
 )
@@ -164,10 +165,24 @@ class LogitResult:
         """Wald z statistics, ``coef / std_errors``."""
         return (self.coef / self.std_errors).rename("z")
 
+    @property
+    def wald_df(self) -> float | None:
+        """Degrees of freedom of the Wald t tests: None (normal) unless under a survey design.
+
+        Under a survey design, the design's degrees of freedom plus one minus the number of
+        coefficients, as ``summary(svyglm)``.
+        """
+        survey = self.covariance.survey
+        if survey is None:
+            return None
+        return float(survey.degrees_of_freedom + 1 - self.n_params)
+
     @cached_property
     def p_values(self) -> pd.Series:
-        """Two-sided p-values of the Wald z statistics, ``2 * Phi(-|z|)``."""
-        return pd.Series(2.0 * stats.norm.sf(np.abs(self.z)), index=self.names, name="p_value")
+        """Two-sided p-values of the Wald statistics: normal, or t with :attr:`wald_df`."""
+        df = self.wald_df
+        tail = stats.norm.sf(np.abs(self.z)) if df is None else stats.t.sf(np.abs(self.z), df)
+        return pd.Series(2.0 * tail, index=self.names, name="p_value")
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Wald confidence intervals of the coefficients.
@@ -182,7 +197,9 @@ class LogitResult:
         pandas.DataFrame of shape (p, 2)
             Columns ``lower`` and ``upper``.
         """
-        quantile = stats.norm.ppf(0.5 + check.confidence_level(level) / 2.0)
+        upper = 0.5 + check.confidence_level(level) / 2.0
+        df = self.wald_df
+        quantile = stats.norm.ppf(upper) if df is None else stats.t.ppf(upper, df)
         half = quantile * self.std_errors
         return pd.DataFrame({"lower": self.coef - half, "upper": self.coef + half})
 
@@ -249,16 +266,19 @@ class LogitResult:
     @property
     def aic(self) -> float:
         """Akaike's information criterion, ``-2 loglik + 2 p``."""
+        refuse_survey(self, "AIC")
         return -2.0 * self.loglik + 2.0 * self.n_params
 
     @property
     def bic(self) -> float:
         """Bayesian information criterion, ``-2 loglik + p log(n)``."""
+        refuse_survey(self, "BIC")
         return -2.0 * self.loglik + self.n_params * np.log(self.n_obs)
 
     @property
     def lr_stat(self) -> float:
         """Likelihood-ratio chi-square against the null model, ``null_deviance - deviance``."""
+        refuse_survey(self, "The likelihood-ratio chi-square")
         return self.null_deviance - self.deviance
 
     @property
@@ -269,11 +289,13 @@ class LogitResult:
     @property
     def lr_pvalue(self) -> float:
         """p-value of the likelihood-ratio test against the null model."""
+        refuse_survey(self, "The likelihood-ratio p-value")
         return float(stats.chi2.sf(self.lr_stat, self.lr_df))
 
     @property
     def mcfadden_r2(self) -> float:
         """McFadden's pseudo-R2, ``1 - loglik / loglik_null`` (others: ``logitfit.pseudo_r2``)."""
+        refuse_survey(self, "McFadden's R2")
         return 1.0 - self.loglik / self.loglik_null
 
     # -- prediction -------------------------------------------------------------------------

@@ -114,17 +114,28 @@ def format_summary(result: LogitResult, level: float = 0.95) -> str:
         thin,
         _coefficient_table(result, level),
         thin,
-        f"Log-likelihood:     {result.loglik:.4f}     "
-        f"Null log-likelihood: {result.loglik_null:.4f}",
-        f"Residual deviance:  {result.deviance:.4f} on {result.df_resid:g} df",
-        f"Null deviance:      {result.null_deviance:.4f} on {result.df_null:g} df",
-        f"LR chi2({result.lr_df}):        {result.lr_stat:.4f}     p = "
-        f"{format_p_value(result.lr_pvalue)}",
-        f"AIC: {result.aic:.4f}     BIC: {result.bic:.4f}     "
-        f"McFadden R2: {result.mcfadden_r2:.4f}",
     ]
+    survey = result.covariance.survey
+    if survey is None:
+        lines += [
+            f"Log-likelihood:     {result.loglik:.4f}     "
+            f"Null log-likelihood: {result.loglik_null:.4f}",
+            f"Residual deviance:  {result.deviance:.4f} on {result.df_resid:g} df",
+            f"Null deviance:      {result.null_deviance:.4f} on {result.df_null:g} df",
+            f"LR chi2({result.lr_df}):        {result.lr_stat:.4f}     p = "
+            f"{format_p_value(result.lr_pvalue)}",
+            f"AIC: {result.aic:.4f}     BIC: {result.bic:.4f}     "
+            f"McFadden R2: {result.mcfadden_r2:.4f}",
+        ]
     notes = []
-    if not design.unit_weights:
+    if survey is not None:
+        notes.append(
+            f"Survey design: {design.n_rows} rows with sampling weights summing to "
+            f"{design.n_obs:g}. Pseudo-maximum-likelihood estimates; design-based standard "
+            f"errors; t tests and intervals on {result.wald_df:g} df (survey::svyglm). "
+            "Likelihood-ratio tests, AIC and BIC do not apply; use wald_tests_by_term."
+        )
+    elif not design.unit_weights:
         notes.append(
             "Frequency weights were used: a row of weight k counts as k observations (n = sum of "
             "weights, also in BIC, as Stata's fweights); per-row residuals and leverage are "
