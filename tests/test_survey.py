@@ -170,3 +170,18 @@ def test_bad_designs_are_refused_clearly() -> None:
         logitfit.fit(FORMULA, data, weights="pw", design=SurveyDesign(weights="pw"))
     with pytest.raises(logitfit.DataError, match="leave out cov_type"):
         logitfit.fit(FORMULA, data, cov_type="HC0", design=SurveyDesign(weights="pw"))
+
+
+def test_the_command_line_takes_a_design(capsys: pytest.CaptureFixture[str]) -> None:
+    from logitfit.cli import main
+
+    data = str(DATA / "api_clus2.csv")
+    code = main(["fit", data, "-f", FORMULA, "--event", "Yes", "--weights", "pw",
+                 "--clusters", "dnum,snum", "--fpc", "fpc1,fpc2"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and "P>|t|" in out and "36 df" in out
+    assert f"{R.DESIGNS['clus2_fpc']['std_errors']['ell']:.4f}" in out
+    code = main(["fit", str(DATA / "api_clus1.csv"), "-f", FORMULA, "--event", "Yes",
+                 "--weights", "pw", "--strata", "st", "--clusters", "dnum"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code != 0 and "--lonely-psu certainty" in err and "lonely_psu=" not in err

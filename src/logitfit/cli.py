@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from logitfit import LogitfitError, LogitResult, crosscheck, fit, read_table, validate
+from logitfit import (
+    LogitfitError,
+    LogitResult,
+    SurveyDesign,
+    crosscheck,
+    fit,
+    read_table,
+    validate,
+)
 from logitfit.design.io import read_dask_table, wants_dask
 
 __all__ = ["main"]
@@ -55,6 +63,31 @@ def _build_parser() -> argparse.ArgumentParser:
     fit_parser = commands.add_parser("fit", help="fit a model and print its summary")
     _add_model_arguments(fit_parser)
     fit_parser.add_argument("--level", type=float, default=0.95, help="confidence level")
+    survey = fit_parser.add_argument_group(
+        "survey design", "design-based standard errors, as R's survey::svyglm"
+    )
+    survey.add_argument(
+        "--weights-kind",
+        choices=("frequency", "probability"),
+        default="frequency",
+        help="what --weights are: frequencies (default) or sampling weights",
+    )
+    survey.add_argument("--strata", help="column of first-stage strata")
+    survey.add_argument(
+        "--clusters", help="columns of the sampling units by stage, comma-separated: psu,ssu"
+    )
+    survey.add_argument(
+        "--fpc", help="finite population corrections by stage, comma-separated columns"
+    )
+    survey.add_argument(
+        "--nest", action="store_true", help="unit labels repeat across strata (nest = TRUE)"
+    )
+    survey.add_argument(
+        "--lonely-psu",
+        choices=("fail", "certainty", "adjust", "average", "remove"),
+        default="fail",
+        help="what a stratum with one sampling unit does (survey.lonely.psu)",
+    )
     fit_parser.add_argument(
         "--dask",
         action="store_true",
@@ -159,10 +192,12 @@ def _fit(args: argparse.Namespace) -> LogitResult:
                 raise CommandError(
                     f"Cannot reach the Dask scheduler at {scheduler}: {error}"
                 ) from error
+        design = _survey_design(args)
         return fit(
             args.formula,
             data,
-            weights=args.weights,
+            weights=None if design is not None else args.weights,
+            design=design,
             offset=args.offset,
             trials=args.trials,
             event=args.event,
@@ -170,6 +205,24 @@ def _fit(args: argparse.Namespace) -> LogitResult:
             method=args.method,
             progress=lazy,
         )
+
+
+def _survey_design(args: argparse.Namespace) -> SurveyDesign | None:
+    """Build the survey design the fit command's options describe, if any."""
+    strata, clusters, fpc = (getattr(args, name, None) for name in ("strata", "clusters", "fpc"))
+    probability = getattr(args, "weights_kind", "frequency") == "probability"
+    if not (probability or strata or clusters or fpc):
+        return None
+    if probability and args.weights is None:
+        raise CommandError("--weights-kind probability needs --weights COLUMN.")
+    return SurveyDesign(
+        weights=args.weights,
+        strata=strata,
+        clusters=clusters.split(",") if clusters else (),
+        fpc=fpc.split(",") if fpc else (),
+        nest=args.nest,
+        lonely_psu=args.lonely_psu,
+    )
 
 
 def _write_json(payload: dict[str, Any], target: str, overwrite: bool, out: TextIO) -> None:

@@ -240,7 +240,7 @@ def resolve(
         else:
             population.append(None)
         parent = unit
-    return SurveyRows(
+    rows = SurveyRows(
         strata=tuple(strata),
         units=tuple(units),
         sampled=tuple(sampled),
@@ -250,6 +250,10 @@ def resolve(
         n_psu=int(units[0].max() + 1),
         n_strata=int(stratum.max() + 1),
     )
+    if design.lonely_psu == "fail":
+        # Said when the model is fitted, not first when a standard error is asked for.
+        _stage_meat(np.zeros((n, 1)), rows, 0, np.arange(n))
+    return rows
 
 
 def _stage_meat(
@@ -282,10 +286,14 @@ def _stage_meat(
         lonely = rows.lonely_psu
         if lonely == "fail":
             label = rows.stratum_labels[code] if stage == 0 else f"within unit {code}"
-            raise DataError(
+            lead = (
                 f"Stratum ({label}) has only one sampling unit at stage {stage + 1}, so its "
-                "variance cannot be estimated. Choose lonely_psu='certainty', 'adjust', "
-                "'average' or 'remove' (as R's options(survey.lonely.psu))."
+                "variance cannot be estimated. Choose "
+            )
+            raise DataError(
+                lead + "lonely_psu='certainty', 'adjust', 'average' or 'remove' (as R's "
+                "options(survey.lonely.psu)).",
+                cli=lead + "--lonely-psu certainty, adjust, average or remove.",
             )
         if lonely == "adjust":
             total += remaining * (sums.T @ sums)  # centred at zero, the scores' mean

@@ -40,6 +40,7 @@ def _number(value: float) -> str:
 
 def _coefficient_table(result: LogitResult, level: float) -> str:
     table = result.to_frame(level)
+    statistic = "z" if result.wald_df is None else "t"  # t on the design's df under a survey
     low = f"[{(1 - level) / 2:.3g}"
     high = f"{1 - (1 - level) / 2:.3g}]"
     if "plr_p_value" in table:
@@ -60,8 +61,8 @@ def _coefficient_table(result: LogitResult, level: float) -> str:
             {
                 "coef": table["coef"].map(_number),
                 "std err": table["std_error"].map(_number),
-                "z": table["z"].map(lambda v: f"{v:.3f}"),
-                "P>|z|": table["p_value"].map(format_p_value),
+                statistic: table["z"].map(lambda v: f"{v:.3f}"),
+                f"P>|{statistic}|": table["p_value"].map(format_p_value),
                 low: table["conf_low"].map(_number),
                 high: table["conf_high"].map(_number),
                 "odds ratio": table["odds_ratio"].map(_number),
@@ -104,20 +105,32 @@ def format_summary(result: LogitResult, level: float = 0.95) -> str:
     ]
     if design.formula is not None:
         lines.append(f"Formula:         {design.formula}")
+    dropped = (
+        f"   (rows dropped for missing values: {design.n_dropped})" if design.n_dropped else ""
+    )
+    if result.covariance.survey is not None:
+        counts = [
+            f"Observations:    {design.n_rows} rows (sampling weights sum to {result.n_obs:g})"
+            + dropped,
+            f"Events:          weighted {design.n_events:g} of {design.n_trials:g}",
+        ]
+    else:
+        counts = [
+            f"Observations:    {result.n_obs:g}" + dropped,
+            f"Events:          {design.n_events:g} of {design.n_trials:g} trials",
+        ]
     lines += [
-        f"Observations:    {result.n_obs:g}"
-        + (f"   (rows dropped for missing values: {design.n_dropped})" if design.n_dropped else ""),
-        f"Events:          {design.n_events:g} of {design.n_trials:g} trials",
+        *counts,
         f"Covariance:      {result.covariance.describe()}",
         f"Solver:          {result.solver.method}, {status} "
         f"(largest |gradient| {result.gradient_norm:.2e})",
         thin,
         _coefficient_table(result, level),
-        thin,
     ]
     survey = result.covariance.survey
     if survey is None:
         lines += [
+            thin,
             f"Log-likelihood:     {result.loglik:.4f}     "
             f"Null log-likelihood: {result.loglik_null:.4f}",
             f"Residual deviance:  {result.deviance:.4f} on {result.df_resid:g} df",
@@ -192,13 +205,20 @@ def result_to_dict(result: LogitResult, level: float = 0.95) -> dict[str, Any]:
         {key: _plain(value) for key, value in record.items()}
         for record in table.to_dict(orient="records")
     ]
+    survey = result.covariance.survey
+    # Under a survey design the likelihood statistics do not apply: null, not refused.
+    likelihood_only = {"aic", "bic", "lr_stat", "lr_pvalue", "mcfadden_r2"}
     statistics = {
-        name: _plain(float(getattr(result, name)))
+        name: None if survey is not None and name in likelihood_only
+        else _plain(float(getattr(result, name)))
         for name in (
             "loglik", "loglik_null", "deviance", "null_deviance", "df_resid", "df_null",
             "aic", "bic", "lr_stat", "lr_df", "lr_pvalue", "mcfadden_r2", "n_obs",
         )
     }  # fmt: skip
+    if survey is not None:
+        statistics["design_df"] = survey.degrees_of_freedom
+        statistics["wald_df"] = result.wald_df
     return {
         "model": {
             "formula": design.formula,
