@@ -185,3 +185,24 @@ def test_the_command_line_takes_a_design(capsys: pytest.CaptureFixture[str]) -> 
                  "--weights", "pw", "--strata", "st", "--clusters", "dnum"])  # fmt: skip
     err = capsys.readouterr().err
     assert code != 0 and "--lonely-psu certainty" in err and "lonely_psu=" not in err
+
+
+def test_the_diagnostics_report_of_a_survey_design(tmp_path: object) -> None:
+    import pypdf
+
+    from logitfit.cli import main
+
+    out = str(tmp_path)
+    code = main(["report", str(DATA / "api_clus1.csv"), "-f", FORMULA, "--weights", "pw",
+                 "--strata", "st", "--clusters", "dnum", "--lonely-psu", "adjust",
+                 "--format", "pdf", "--output-dir", out, "--engine", "builtin"])  # fmt: skip
+    assert code == 0
+    reader = pypdf.PdfReader(f"{out}/diagnostics-api_clus1.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\u2212", "-")
+    result = survey_fit("lonely_adjust")
+    for value in [*result.coef, *result.std_errors]:
+        assert f"{value:.4f}" in text
+    tests = logitfit.wald_tests_by_term(result).table
+    assert all(f"{value:.4f}" in text for value in tests["f_stat"])
+    assert "not defined for a survey pseudo-likelihood" in text
+    assert "survey::svyglm" in text and "13 design degrees of freedom" in text

@@ -55,15 +55,8 @@ def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="logitfit", description="Logistic regression by maximum likelihood."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    fit_parser = commands.add_parser("fit", help="fit a model and print its summary")
-    _add_model_arguments(fit_parser)
-    fit_parser.add_argument("--level", type=float, default=0.95, help="confidence level")
-    survey = fit_parser.add_argument_group(
+def _add_survey_arguments(parser: argparse.ArgumentParser) -> None:
+    survey = parser.add_argument_group(
         "survey design", "design-based standard errors, as R's survey::svyglm"
     )
     survey.add_argument(
@@ -88,6 +81,17 @@ def _build_parser() -> argparse.ArgumentParser:
         default="fail",
         help="what a stratum with one sampling unit does (survey.lonely.psu)",
     )
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="logitfit", description="Logistic regression by maximum likelihood."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    fit_parser = commands.add_parser("fit", help="fit a model and print its summary")
+    _add_model_arguments(fit_parser)
+    fit_parser.add_argument("--level", type=float, default=0.95, help="confidence level")
+    _add_survey_arguments(fit_parser)
     fit_parser.add_argument(
         "--dask",
         action="store_true",
@@ -152,6 +156,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--engine", choices=("auto", "builtin", "quarto"), default="auto", help="renderer"
     )
     report.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    _add_survey_arguments(report)
     return parser
 
 
@@ -162,6 +167,12 @@ def _report(args: argparse.Namespace) -> int:
         args.data,
         formula=args.formula,
         weights=args.weights,
+        weights_kind=args.weights_kind,
+        strata=args.strata,
+        clusters=args.clusters.split(",") if args.clusters else None,
+        fpc=args.fpc.split(",") if args.fpc else None,
+        nest=args.nest,
+        lonely_psu=args.lonely_psu,
         cutoff=args.cutoff,
         missing="drop" if args.drop_missing else "raise",
         method=args.method,

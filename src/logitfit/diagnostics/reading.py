@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from logitfit.design.core import rows_in_memory
 from logitfit.diagnostics.goodness import hosmer_lemeshow
 from logitfit.diagnostics.influence import binned_residuals, variance_inflation
 from logitfit.diagnostics.influential import CHI2_FLAG, DELTA_BETA_FLAG, influential_rows
@@ -85,7 +86,12 @@ class Reading(Record):
 
 def _events_per_parameter(result: LogitResult) -> tuple[bool, str, str]:
     design = result.design
-    smaller = min(design.n_events, design.n_trials - design.n_events)
+    events, trials = design.n_events, design.n_trials
+    if result.covariance.kind == "survey":
+        # Sampling weights are not counts: events per parameter counts the rows.
+        rows = rows_in_memory(design, "events per parameter")
+        events, trials = float(rows.successes.sum()), float(rows.trials.sum())
+    smaller = min(events, trials - events)
     parameters = max(design.n_params - (design.intercept_index is not None), 1)
     epv = smaller / parameters
     flagged = epv < _EVENTS_PER_PARAMETER
@@ -149,7 +155,11 @@ def _goodness(result: LogitResult) -> tuple[bool, str, str]:
     expected = hl.table[["expected_events", "expected_non_events"]].to_numpy()
     # HL&S (section 5.2): the chi-square reference needs expected counts of about 5.
     sparse = float(np.mean(expected < _HL_EXPECTED))
-    if result.separation is None and not result.likelihood.penalised:
+    if (
+        result.separation is None
+        and not result.likelihood.penalised
+        and result.covariance.kind != "survey"
+    ):
         stukel = float(stukel_test(result).table["p_value"].to_numpy()[1])  # the score test
         parts.append(f"Stukel's score test p = {stukel:.4f}")
         poor.append(stukel < _ALPHA)

@@ -111,7 +111,9 @@ def _changes(
     return changes, comparisons, others
 
 
-def odds_ratios(result: LogitResult, units: Units = "unit", level: float = 0.95) -> OddsRatios:
+def odds_ratios(
+    result: LogitResult, units: Units = "unit", level: float = 0.95, profile: bool = True
+) -> OddsRatios:
     """Odds ratios per unit, per interquartile range or per a stated change, with intervals.
 
     Parameters
@@ -124,6 +126,9 @@ def odds_ratios(result: LogitResult, units: Units = "unit", level: float = 0.95)
         ``UNITS``; the other continuous predictors stay per unit).
     level : float
         Confidence level of the intervals.
+    profile : bool
+        Also the profile-likelihood intervals (refits; not defined under a survey design,
+        where ``profile=False`` gives the Wald ones alone, on the design's t quantile).
 
     Returns
     -------
@@ -136,7 +141,11 @@ def odds_ratios(result: LogitResult, units: Units = "unit", level: float = 0.95)
         :func:`logitfit.profile_conf_int`).
     """
     changes, comparisons, others = _changes(result, units)
-    bounds = profile_conf_int(result, level)
+    if profile:
+        bounds = profile_conf_int(result, level)
+    else:
+        wald = result.conf_int(level)
+        bounds = pd.DataFrame({"wald_low": wald["lower"], "wald_high": wald["upper"]})
     coef = result.coef
     names = list(changes)
     change = pd.Series(changes)
@@ -152,14 +161,15 @@ def odds_ratios(result: LogitResult, units: Units = "unit", level: float = 0.95)
         "odds_ratio": coef[names] * change,
         "wald_low": bounds.loc[names, "wald_low"] * change,
         "wald_high": bounds.loc[names, "wald_high"] * change,
-        "profile_low": bounds.loc[names, "profile_low"] * change,
-        "profile_high": bounds.loc[names, "profile_high"] * change,
     }
+    if profile:
+        scaled["profile_low"] = bounds.loc[names, "profile_low"] * change
+        scaled["profile_high"] = bounds.loc[names, "profile_high"] * change
     with np.errstate(over="ignore"):
         for column, values in scaled.items():
             table[column] = np.exp(values)
     # A negative change turns the interval around.
-    for kind in ("wald", "profile"):
+    for kind in ("wald", "profile") if profile else ("wald",):
         low, high = table[f"{kind}_low"].copy(), table[f"{kind}_high"].copy()
         flip = change < 0
         table.loc[flip, f"{kind}_low"], table.loc[flip, f"{kind}_high"] = high[flip], low[flip]

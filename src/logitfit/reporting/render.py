@@ -181,6 +181,12 @@ def render_report(
     *,
     formula: str | None = None,
     weights: str | None = None,
+    weights_kind: str = "frequency",
+    strata: str | None = None,
+    clusters: str | Sequence[str] | None = None,
+    fpc: str | Sequence[str] | None = None,
+    nest: bool = False,
+    lonely_psu: str = "fail",
     cutoff: float = 0.5,
     missing: str = "raise",
     method: str = "newton",
@@ -206,7 +212,15 @@ def render_report(
     formula : str, optional
         Model formula; required with ``data``.
     weights : str, optional
-        Column of frequency weights.
+        Column of frequency weights (or of sampling weights, see ``weights_kind``).
+    weights_kind : {"frequency", "probability"}
+        What ``weights`` are; "probability" (or any of ``strata``, ``clusters``, ``fpc``)
+        makes the fit a survey design's (see :class:`logitfit.SurveyDesign`).
+    strata, clusters, fpc : str or sequence of str, optional
+        Columns of the survey design: first-stage strata; sampling units by stage; finite
+        population corrections by stage.
+    nest, lonely_psu
+        As :class:`logitfit.SurveyDesign`.
     cutoff : float
         Probability cutoff of the classification table.
     missing : {"raise", "drop"}
@@ -264,9 +278,32 @@ def render_report(
             library = type(data).__module__.split(".")[0]
             label = f"a {library} table of {frame.shape[0]} rows"
             source, suffix, names = Path("data.parquet"), "-data", ["diagnostics"]
+    stages = {
+        name: ",".join([value] if isinstance(value, str) else list(value)) if value else None
+        for name, value in (("clusters", clusters), ("fpc", fpc))
+    }
+    survey = bool(strata or stages["clusters"] or stages["fpc"] or weights_kind == "probability")
+    if weights_kind not in ("frequency", "probability"):
+        raise ReportError(f"weights_kind must be frequency or probability; got {weights_kind!r}.")
+    if survey and method == "firth":
+        raise ReportError("Firth's method under a survey design is not implemented.")
     # Fail fast, with the library's own message, before any kernel starts.
     table = frame if frame is not None else read_table(source)
-    design_from_formula(formula, table, weights=weights, missing=missing)  # type: ignore[arg-type]
+    if survey:
+        from logitfit.fitting.entry import fit
+        from logitfit.inference.survey import SurveyDesign
+
+        design = SurveyDesign(
+            weights=weights,
+            strata=strata,
+            clusters=(stages["clusters"] or "").split(",") if stages["clusters"] else (),
+            fpc=(stages["fpc"] or "").split(",") if stages["fpc"] else (),
+            nest=nest,
+            lonely_psu=lonely_psu,  # type: ignore[arg-type]
+        )
+        fit(formula, table, design=design, missing=missing)  # type: ignore[arg-type]
+    else:
+        design_from_formula(formula, table, weights=weights, missing=missing)  # type: ignore[arg-type]
     output = Path(output_dir).resolve()
     targets = {(n, f): output / f"{n}{suffix}.{f}" for n in names for f in formats}
     existing = [str(p) for p in targets.values() if p.exists()]
@@ -293,6 +330,10 @@ def render_report(
             "validate": validate,
             **({"weights": weights} if weights is not None else {}),
             **({"data_label": label} if label is not None else {}),
+            **({"weights_kind": weights_kind} if survey else {}),
+            **({"strata": strata} if strata else {}),
+            **({k: v for k, v in stages.items() if v}),
+            **({"nest": nest, "lonely_psu": lonely_psu} if survey else {}),
         },
     }
     try:

@@ -27,7 +27,7 @@ from logitfit.design.core import rows_in_memory
 from logitfit.design.term_kinds import term_kinds
 from logitfit.exceptions import DataError
 from logitfit.inference.odds_ratios import Units, odds_ratios
-from logitfit.inference.term_tests import lr_tests_by_term
+from logitfit.inference.term_tests import lr_tests_by_term, wald_tests_by_term
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
@@ -165,22 +165,34 @@ class PublicationTable:
         return target
 
 
+def _likelihood_based(result: LogitResult) -> bool:
+    """Profile intervals and likelihood-ratio tests, unless a survey design rules them out."""
+    return result.covariance.kind != "survey"
+
+
 def _term_rows(
     result: LogitResult, labels: Mapping[str, str], level: float, units: Units = "unit"
 ) -> dict[str, list[list[str]]]:
-    """Return, per term, its rows: [label, odds ratio, interval, p] (the gtsummary layout)."""
-    table = odds_ratios(result, units=units, level=level).table
+    """Return, per term, its rows: [label, odds ratio, interval, p] (the gtsummary layout).
+
+    Profile-likelihood intervals and likelihood-ratio p-values; under a survey design, Wald
+    intervals and F tests on the design's degrees of freedom (as ``regTermTest``).
+    """
+    profile = _likelihood_based(result)
+    table = odds_ratios(result, units=units, level=level, profile=profile).table
     odds: dict[str, dict[str, Any]] = {
         str(name): {str(key): value for key, value in row.items()}
         for name, row in table.to_dict("index").items()
     }
-    tests = lr_tests_by_term(result).table.set_index("term")["p_value"]
+    term_tests = lr_tests_by_term(result) if profile else wald_tests_by_term(result)
+    tests = term_tests.table.set_index("term")["p_value"]
     kinds = term_kinds(result.design)
     rows: dict[str, list[list[str]]] = {}
 
     def cells(column: str) -> list[str]:
         row = odds[column]
-        interval = f"{_ratio(row['profile_low'])}, {_ratio(row['profile_high'])}"
+        kind = "profile" if profile else "wald"
+        interval = f"{_ratio(row[f'{kind}_low'])}, {_ratio(row[f'{kind}_high'])}"
         return [_ratio(row["odds_ratio"]), interval]
 
     for term, columns in result.design.term_columns or [(n, (n,)) for n in result.names]:
@@ -207,11 +219,18 @@ def _term_rows(
     return rows
 
 
-def _method_note(units: Units, extra: str = "") -> str:
+def _method_note(units: Units, extra: str = "", likelihood: bool = True) -> str:
     """Say what the columns hold: OR, CI, p, and the change of the continuous predictors."""
+    how = (
+        "CI = confidence interval (profile likelihood); p-values from likelihood-ratio tests "
+        "of each term."
+        if likelihood
+        else "CI = confidence interval (Wald, design-based); p-values from design-based F "
+        "tests of each term (survey::regTermTest)."
+    )
     return (
-        "OR = odds ratio; CI = confidence interval (profile likelihood); p-values from "
-        "likelihood-ratio tests of each term."
+        "OR = odds ratio; "
+        + how
         + _UNITS_NOTE.get(units if isinstance(units, str) else "mapping", "")
         + extra
     )
@@ -248,7 +267,7 @@ def regression_table(
     rows = [row for block in blocks.values() for row in block]
     ci = f"{level:.0%} CI"
     body = pd.DataFrame(rows, columns=["Characteristic", "OR", ci, "p-value"])
-    notes = (_counts_note(result), _method_note(units))
+    notes = (_counts_note(result), _method_note(units, likelihood=_likelihood_based(result)))
     return PublicationTable(body=body, title="Logistic regression", notes=notes)
 
 
