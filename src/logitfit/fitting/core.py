@@ -20,6 +20,7 @@ from logitfit.design.core import (
     Design,
 )
 from logitfit.diagnostics.separation import Separation, detect_separation
+from logitfit.diagnostics.separation_certificate import certify_no_separation
 from logitfit.exceptions import (
     ConvergenceError,
     ConvergenceWarning,
@@ -197,7 +198,15 @@ def fit_checked(design: Design, settings: FitOptions) -> LogitResult:
     penalised = likelihood_of(method).penalised
     suspicious = not solution.converged or penalised
     if suspicious or largest_eta(solution, design) > _SUSPICIOUS_ETA:
-        separation = detect_separation(design)
+        # A converged ML fit usually proves by itself that no separation exists (cheap);
+        # otherwise the exact linear program decides.
+        proved = (
+            not suspicious
+            and isinstance(design, Design)
+            and certify_no_separation(design, solution.coef)
+        )
+        if not proved:
+            separation = detect_separation(design)
     if separation is not None and not penalised:  # Firth's estimates stay finite
         warnings.warn(separation.describe(), SeparationWarning, stacklevel=3)
     elif not solution.converged:
