@@ -22,6 +22,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
+from logitfit.backends.threads import map_row_chunks
 from logitfit.design.core import Design
 from logitfit.likelihood.logistic import probabilities, row_blocks, weighted_gram
 
@@ -31,7 +32,73 @@ __all__ = ["certify_no_separation"]
 _LARGEST_CORRECTION = 0.5
 
 
-def certify_no_separation(design: Design, coef: NDArray[np.float64]) -> bool:
+def _blocks(chunk: slice, n_params: int) -> list[slice]:
+    """Return the row blocks of one chunk, as slices of the whole design."""
+    offset = chunk.start or 0
+    rows = (chunk.stop or 0) - offset
+    return [slice(b.start + offset, b.stop + offset) for b in row_blocks(rows, n_params)]
+
+
+def _parts(
+    design: Design, coef: NDArray[np.float64], rows: slice
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return the weights of the rows' success parts (+x) and failure parts (-x)."""
+    eta = design.X[rows] @ coef + design.offset[rows]
+    successes = design.successes[rows]
+    positive = design.weights[rows] * successes * probabilities(-eta)
+    negative = design.weights[rows] * (design.trials[rows] - successes) * probabilities(eta)
+    return positive, negative
+
+
+def _sums(
+    design: Design, coef: NDArray[np.float64], chunk: slice
+) -> tuple[bool, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Over one chunk: every present part weighted, V' L^2 V, V' L 1 and sum L |v|."""
+    p = design.n_params
+    gram, gradient, magnitude = np.zeros((p, p)), np.zeros(p), np.zeros(p)
+    for block in _blocks(chunk, p):
+        X = design.X[block]
+        positive, negative = _parts(design, coef, block)
+        counted = design.weights[block] > 0
+        successes = design.successes[block]
+        failures = design.trials[block] - successes
+        # A part that is present must keep a strictly positive weight.
+        if np.any(counted & (successes > 0) & (positive <= 0)):
+            return False, gram, gradient, magnitude
+        if np.any(counted & (failures > 0) & (negative <= 0)):
+            return False, gram, gradient, magnitude
+        gram += weighted_gram(X, positive**2 + negative**2)
+        gradient += X.T @ (positive - negative)
+        magnitude += np.abs(X).T @ (positive + negative)
+    return True, gram, gradient, magnitude
+
+
+def _largest_correction(
+    design: Design,
+    coef: NDArray[np.float64],
+    direction: NDArray[np.float64],
+    uncertainty: float,
+    chunk: slice,
+) -> float:
+    """Over one chunk: the largest -t_j, each with its allowance for rounding."""
+    worst = 0.0
+    for block in _blocks(chunk, design.n_params):
+        X = design.X[block]
+        positive, negative = _parts(design, coef, block)
+        along = X @ direction
+        slack = np.sqrt(np.einsum("ij,ij->i", X, X)) * uncertainty
+        # t+ = -lambda+ x'h and t- = +lambda- x'h.
+        worst = max(
+            worst,
+            float(np.max(positive * (along + slack), initial=0.0)),
+            float(np.max(negative * (slack - along), initial=0.0)),
+        )
+    return worst
+
+
+def certify_no_separation(
+    design: Design, coef: NDArray[np.float64], n_threads: int | None = None
+) -> bool:
     r"""Return True when the fit at ``coef`` proves that the outcome is not separated.
 
     The proof allows for rounding: the gradient is known only to
@@ -47,6 +114,8 @@ def certify_no_separation(design: Design, coef: NDArray[np.float64]) -> bool:
         Rows in memory, with a full-rank design matrix.
     coef : ndarray of shape (p,)
         A converged maximum-likelihood estimate.
+    n_threads : int, optional
+        Threads for the two passes over the rows (default the cores).
 
     Returns
     -------
@@ -54,28 +123,12 @@ def certify_no_separation(design: Design, coef: NDArray[np.float64]) -> bool:
         True: no separating direction exists (proved). False: not proved either way.
     """
     p = design.n_params
-    gram = np.zeros((p, p))
-    gradient = np.zeros(p)
-    magnitude = np.zeros(p)  # sum of lambda_j |v_j|, componentwise
-    parts: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = []
-    for block in row_blocks(design.n_rows, p):
-        X = design.X[block]
-        eta = X @ coef + design.offset[block]
-        mu, complement = probabilities(eta), probabilities(-eta)
-        successes = design.successes[block]
-        failures = design.trials[block] - successes
-        counted = design.weights[block] > 0
-        positive = design.weights[block] * successes * complement  # lambda+ of +x
-        negative = design.weights[block] * failures * mu  # lambda- of -x
-        # A part that is present must keep a strictly positive weight.
-        if np.any(counted & (successes > 0) & (positive <= 0)):
-            return False
-        if np.any(counted & (failures > 0) & (negative <= 0)):
-            return False
-        gram += weighted_gram(X, positive**2 + negative**2)
-        gradient += X.T @ (positive - negative)
-        magnitude += np.abs(X).T @ (positive + negative)
-        parts.append((positive, negative))
+    sums = map_row_chunks(lambda rows: _sums(design, coef, rows), design.n_rows, p, n_threads)
+    if not all(ok for ok, *_ in sums):
+        return False
+    gram = sum((part[1] for part in sums), np.zeros((p, p)))
+    gradient = sum((part[2] for part in sums), np.zeros(p))
+    magnitude = sum((part[3] for part in sums), np.zeros(p))
     eigenvalues = np.linalg.eigvalsh(gram)
     terms = 2.0 * design.n_rows + p + 10.0
     epsilon = float(np.finfo(np.float64).eps)
@@ -88,14 +141,11 @@ def certify_no_separation(design: Design, coef: NDArray[np.float64]) -> bool:
     direction = scipy.linalg.cho_solve(factor, gradient)
     # The gradient's rounding error moves the correction direction by at most this much.
     uncertainty = terms * epsilon * float(np.linalg.norm(magnitude)) / eigenvalues[0]
-    worst = 0.0
-    for block, (positive, negative) in zip(row_blocks(design.n_rows, p), parts, strict=True):
-        along = design.X[block] @ direction
-        lengths = np.sqrt(np.einsum("ij,ij->i", design.X[block], design.X[block]))
-        # t+ = -lambda+ x'h and t- = +lambda- x'h, each with its rounding allowance.
-        worst = max(
-            worst,
-            float(np.max(positive * along + positive * lengths * uncertainty, initial=0.0)),
-            float(np.max(-negative * along + negative * lengths * uncertainty, initial=0.0)),
-        )
+    corrections = map_row_chunks(
+        lambda rows: _largest_correction(design, coef, direction, uncertainty, rows),
+        design.n_rows,
+        p,
+        n_threads,
+    )
+    worst = max(corrections)
     return bool(np.isfinite(worst) and worst < _LARGEST_CORRECTION)

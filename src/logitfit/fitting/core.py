@@ -203,7 +203,7 @@ def fit_checked(design: Design, settings: FitOptions) -> LogitResult:
         proved = (
             not suspicious
             and isinstance(design, Design)
-            and certify_no_separation(design, solution.coef)
+            and certify_no_separation(design, solution.coef, n_threads)
         )
         if not proved:
             separation = detect_separation(design)
