@@ -273,7 +273,7 @@ def render(rows: list[dict], repeats: int, rate: float) -> str:
         )
         gram = 2.0 * row["n"] * row["k"] ** 2 / (rate * 1e9)
         lines += [f"## n = {row['n']:,}, k = {row['k']}, {signal} (X: {row['x_mb']:.0f} MB)", "",
-                  f"One X'WX at DGEMM rate: {gram * 1e3:.0f} ms; logitfit's fit + standard "
+                  f"One X'WX at DGEMM rate: {gram * 1e3:.3g} ms; logitfit's fit + standard "
                   f"errors take {ours / gram:.1f} times that.", "",
                   "| library | time (s) | ratio to logitfit | peak extra memory (MB) | note |",
                   "|---|---:|---:|---:|---|"]  # fmt: skip
