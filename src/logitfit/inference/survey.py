@@ -23,7 +23,8 @@ The design degrees of freedom are the first-stage units minus the strata (``degf
 tests and intervals use those minus the coefficients beyond the intercept, as
 ``summary(svyglm)`` does. Weights alone (``SurveyDesign(weights=...)``) make every row a unit
 of one stratum: the sandwich with the weights in the meat twice, times :math:`n / (n - 1)`.
-HC0 with frequency weights has them once; with unit weights the two differ by :math:`n/(n-1)`.
+HC0 with frequency weights has them once; with unit weights the two differ by :math:`n/(n-1)`,
+and HC1 (:math:`n/(n-p)`) differs from them by its degrees-of-freedom factor only.
 """
 
 from __future__ import annotations
