@@ -1014,3 +1014,21 @@ DESIGNS = {
         "lonely_psu": "remove",
     },
 }
+
+# Added by hand (same R 4.2.2, survey 4.1.1, 2026-12-01), not by the script above: a stratified
+# cluster design whose district labels repeat across strata, so nest = TRUE is needed:
+#   library(survey); data(api); apistrat$y <- apistrat$sch.wide == "Yes"
+#   d <- svydesign(id = ~dnum, strata = ~stype, weights = ~pw, data = apistrat, nest = TRUE)
+#   f <- svyglm(y ~ ell + meals + mobility, d, family = quasibinomial(),
+#               control = glm.control(epsilon = 1e-14, maxit = 100))
+#   sprintf("%.17g", coef(f)); sprintf("%.17g", sqrt(diag(vcov(f)))); degf(d); f$df.residual
+# Without nest = TRUE, svydesign stops: "Clusters not nested in strata at top level; you may
+# want nest=TRUE."
+NESTED_STRAT_CLUSTERS = {
+    "coef": [0.83583652484548732, -0.0024896357492620665, -0.0031523651122899415,
+             0.060896778727527773],
+    "std_errors": [0.45641462058993787, 0.013702050679585865, 0.0096499708825373565,
+                   0.033018109713508006],
+    "degf": 159,
+    "df_residual": 156,
+}  # fmt: skip

@@ -206,3 +206,17 @@ def test_the_diagnostics_report_of_a_survey_design(tmp_path: object) -> None:
     assert all(f"{value:.4f}" in text for value in tests["f_stat"])
     assert "not defined for a survey pseudo-likelihood" in text
     assert "survey::svyglm" in text and "13 design degrees of freedom" in text
+
+
+def test_nested_clusters_match_svyglm_and_unnested_labels_are_refused() -> None:
+    data = api("strat")
+    nested = SurveyDesign(weights="pw", strata="stype", clusters="dnum", nest=True)
+    result = logitfit.fit(FORMULA, data, design=nested, event="Yes")
+    expected = R.NESTED_STRAT_CLUSTERS
+    assert_allclose(result.coef, expected["coef"], rtol=1e-10)
+    assert_allclose(result.std_errors, expected["std_errors"], rtol=1e-8)
+    assert result.covariance.survey.degrees_of_freedom == expected["degf"]
+    assert result.wald_df == expected["df_residual"]
+    with pytest.raises(logitfit.DataError, match="not nested in strata.*nest=True"):
+        unnested = SurveyDesign(weights="pw", strata="stype", clusters="dnum")
+        logitfit.fit(FORMULA, data, event="Yes", design=unnested)
