@@ -34,6 +34,7 @@ from logitfit.likelihood.logistic import evaluate, starting_point
 from logitfit.likelihood.methods import likelihood_of
 from logitfit.results.result import LogitResult
 from logitfit.solvers import Evaluation, SolverResult, run_solver
+from logitfit.solvers.quasi_newton import quasi_newton_start
 
 if TYPE_CHECKING:
     from logitfit.design.source import RowSource
@@ -61,6 +62,11 @@ _SUSPICIOUS_ETA = 15.0
 # covariance always use every row.
 _SUBSAMPLE_ROWS = 10_000
 
+# Without a subsample start, a design this wide and this long first approaches the optimum
+# by L-BFGS (gradient passes only): see logitfit.solvers.quasi_newton.
+_WIDE_COLUMNS = 30
+_WIDE_ROWS = 20_000
+
 
 def _warm_start(design: Design, n_threads: int | None = None) -> NDArray[np.float64]:
     """Start from the estimate on a row subsample when the problem is large (else the default).
@@ -71,6 +77,13 @@ def _warm_start(design: Design, n_threads: int | None = None) -> NDArray[np.floa
     start = starting_point(design)
     step = design.n_rows // max(_SUBSAMPLE_ROWS, 50 * design.n_params)
     if step < 20:  # the subsample must be much cheaper than a full pass to pay for itself
+        if design.n_params >= _WIDE_COLUMNS and design.n_rows >= _WIDE_ROWS:
+            # Wide: gradient passes are p times cheaper than Hessian passes (measured at
+            # 1e5 x 200: 1.0 s -> 0.84 s, strong signal 1.73 s -> 0.90 s; 1e5 x 50: 0.19 -> 0.13).
+            def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
+                return evaluate(coef, design, with_hessian, n_threads)
+
+            return quasi_newton_start(objective, start, design.n_obs)
         return start
     every = slice(None, None, step)
     subsample = dataclasses.replace(
