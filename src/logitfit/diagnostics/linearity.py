@@ -76,8 +76,7 @@ def linearity_tests(result: LogitResult, n_knots: int = 4) -> LinearityTests:
     UnverifiedWarning
         When a spline refit does not converge: its test is NaN.
     """
-    if result.likelihood.penalised:
-        raise DataError("The linearity tests compare likelihoods; refit without Firth's penalty.")
+    result.likelihood.require("maximum_likelihood", what="The linearity tests")
     design = rows_in_memory(result.design, "linearity tests (a refit per predictor)")
     coef = result.coef.to_numpy()
     rows, curves, skipped = [], {}, []

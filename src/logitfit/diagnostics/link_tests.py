@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 from scipy import stats
 
+from logitfit._linalg import cholesky_lower, solve_spd
 from logitfit.design.core import rows_in_memory
 from logitfit.diagnostics.influence import covariate_patterns
 from logitfit.exceptions import DataError
@@ -87,8 +87,7 @@ class OsiusRojek(Record):
 
 
 def _maximum_likelihood(result: LogitResult, what: str) -> None:
-    if result.likelihood.penalised:
-        raise DataError(f"{what} is defined for maximum-likelihood fits, not Firth's.")
+    result.likelihood.require("maximum_likelihood", what=what)
     if result.separation is not None:
         raise DataError(f"{what} needs finite estimates; the outcome is separated.")
 
@@ -123,9 +122,10 @@ def stukel_test(result: LogitResult) -> StukelTest:
     df = len(added)
     # Score test at the fitted model: its gradient is zero in the model's own coefficients.
     at_fit = evaluate(start, augmented, with_hessian=True)
-    information = at_fit.hessian if at_fit.hessian is not None else np.eye(0)
-    factor = scipy.linalg.cho_factor(information, lower=True)
-    score = float(at_fit.gradient @ scipy.linalg.cho_solve(factor, at_fit.gradient))
+    factor = None if at_fit.hessian is None else cholesky_lower(at_fit.hessian)
+    if factor is None:
+        raise DataError("The augmented model's information is singular: no Stukel test exists.")
+    score = float(at_fit.gradient @ solve_spd(factor, at_fit.gradient))
     refit = ml_refit(augmented, start=start)
     if refit.ok:
         lr = max(result.deviance - refit.value, 0.0)

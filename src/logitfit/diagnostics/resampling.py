@@ -42,11 +42,7 @@ Measured = TypeVar("Measured")
 
 def checked_design(result: LogitResult, what: str) -> Design:
     """Return the fit's rows, refusing what a row bootstrap of a binary ML fit cannot handle."""
-    if result.likelihood.penalised:
-        raise DataError(
-            f"The {what} refits by maximum likelihood; a Firth fit's penalised refits are not "
-            "implemented. Use the maximum-likelihood fit of the same model."
-        )
+    result.likelihood.require("maximum_likelihood", what=f"The {what}")
     if result.covariance.kind == "survey":
         raise DataError(
             f"The {what} resamples rows as independent observations; a survey design's "

@@ -24,7 +24,7 @@ from logitfit.exceptions import DataError, FormulaError
 from logitfit.fitting.core import Method, fit_checked
 from logitfit.fitting.options import FitOptions
 from logitfit.inference.covariance import Covariance
-from logitfit.inference.survey import SurveyDesign, resolve
+from logitfit.inference.survey import SurveyDesign, per_stage, resolve
 from logitfit.results.result import LogitResult
 
 __all__ = ["WeightsKind", "fit", "fit_arrays"]
@@ -106,11 +106,6 @@ def fit(
             raise FormulaError(f"The cluster column '{cluster}' is not in the data.")
         cluster = data[cluster]
     return _with_covariance(result, cov_type, cluster, data.index)
-
-
-def _listed(spec: object) -> list[object]:
-    """Return the stages of a per-stage specification (a list or tuple), or the one given."""
-    return list(spec) if isinstance(spec, list | tuple) else [spec]
 
 
 def _survey(
@@ -210,7 +205,7 @@ def fit_arrays(
     settings = FitOptions.checked(method, options, cov_type, n_threads, progress)
     survey = _survey(design, weights, weights_kind, cov_type, cluster)
     parts = [] if survey is None else [survey.weights, survey.strata]
-    parts += [] if survey is None else _listed(survey.clusters) + _listed(survey.fpc)
+    parts += [] if survey is None else per_stage(survey.clusters) + per_stage(survey.fpc)
     if any(isinstance(part, str) for part in parts):
         raise DataError("With arrays, a survey design's columns are arrays, not names.")
     roles = RowRoles(survey.weights if survey else weights, offset, trials, event, missing)

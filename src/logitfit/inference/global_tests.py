@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 from numpy.typing import NDArray
 from scipy import stats
 
+from logitfit._linalg import cholesky_lower, solve_spd
 from logitfit.design.core import Design, rows_in_memory
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import ml_refit, warn_unverified
 from logitfit.inference.survey import refuse_survey
-from logitfit.likelihood.logistic import evaluate
+from logitfit.likelihood.logistic import evaluate, logit_rate
 from logitfit.results.records import Record
 
 if TYPE_CHECKING:
@@ -79,14 +79,6 @@ class GlobalTests(Record):
     covariance: str
 
 
-def _refuse_firth(result: LogitResult, what: str) -> None:
-    if result.likelihood.penalised:
-        raise DataError(
-            f"{what} compares likelihoods; a Firth fit's penalised likelihood is not one. Use "
-            "firth_tests for penalised likelihood-ratio tests of a Firth fit."
-        )
-
-
 def fit_statistics(result: LogitResult) -> FitStatistics:
     """-2 log L, AIC and BIC of the null and the full model (SAS's "Model Fit Statistics").
 
@@ -100,7 +92,7 @@ def fit_statistics(result: LogitResult) -> FitStatistics:
     FitStatistics
     """
     refuse_survey(result, "The table of -2 log L, AIC and BIC")
-    _refuse_firth(result, "The table of fit statistics")
+    result.likelihood.require("maximum_likelihood", what="The table of fit statistics")
     n = result.n_obs
     sizes = {"null": result.df_null_params, "full": result.n_params}
     minus_two = {"null": -2.0 * result.loglik_null, "full": -2.0 * result.loglik}
@@ -120,14 +112,12 @@ def _null_coef(design: Design) -> NDArray[np.float64] | str:
     index = design.intercept_index
     if index is None:
         return coef  # eta = offset alone
+    if not design.has_offset:
+        coef[index] = logit_rate(design)  # closed form: the logit of the event rate
+        return coef
     only = dataclasses.replace(
         design, X=design.X[:, [index]], names=(design.names[index],), intercept_index=0
     )
-    if not only.has_offset:
-        # Closed form: the intercept is the logit of the overall event rate.
-        rate = float(design.weights @ design.successes / (design.weights @ design.trials))
-        coef[index] = np.log(rate / (1.0 - rate))
-        return coef
     refit = ml_refit(only)
     if not refit.ok:
         return f"the null model's refit did not converge ({refit.message})"
@@ -135,10 +125,12 @@ def _null_coef(design: Design) -> NDArray[np.float64] | str:
     return coef
 
 
-def _quadratic_form(matrix: NDArray[np.float64], vector: NDArray[np.float64]) -> float:
+def _quadratic_form(matrix: NDArray[np.float64], vector: NDArray[np.float64], what: str) -> float:
     """Return ``v^T M^{-1} v`` for a symmetric positive definite ``M``, by Cholesky."""
-    factor = scipy.linalg.cho_factor(matrix, lower=True)
-    return float(vector @ scipy.linalg.cho_solve(factor, vector))
+    factor = cholesky_lower(matrix)
+    if factor is None:
+        raise DataError(f"The {what} is singular, so the test statistic does not exist.")
+    return float(vector @ solve_spd(factor, vector))
 
 
 def global_tests(result: LogitResult) -> GlobalTests:
@@ -161,7 +153,7 @@ def global_tests(result: LogitResult) -> GlobalTests:
         covariance do not exist).
     """
     refuse_survey(result, "The likelihood-ratio and score tests of the global null")
-    _refuse_firth(result, "The global null hypothesis test")
+    result.likelihood.require("maximum_likelihood", what="The global null hypothesis test")
     design = rows_in_memory(result.design, "the score test (the gradient at the null model)")
     df = result.n_params - result.df_null_params
     if df == 0:
@@ -173,7 +165,7 @@ def global_tests(result: LogitResult) -> GlobalTests:
     else:
         at_null = evaluate(null_coef, design, with_hessian=True)
         information = at_null.hessian if at_null.hessian is not None else np.eye(0)
-        score = _quadratic_form(information, at_null.gradient)
+        score = _quadratic_form(information, at_null.gradient, "information at the null model")
     tested = [j for j in range(design.n_params) if j != design.intercept_index]
     if result.separation is not None:
         warn_unverified(
@@ -183,7 +175,7 @@ def global_tests(result: LogitResult) -> GlobalTests:
         wald = float("nan")
     else:
         coef = result.coef.to_numpy()[tested]
-        wald = _quadratic_form(result.cov.to_numpy()[np.ix_(tested, tested)], coef)
+        wald = _quadratic_form(result.cov.to_numpy()[np.ix_(tested, tested)], coef, "covariance")
     statistics = {"Likelihood ratio": result.lr_stat, "Score": score, "Wald": wald}
     table = pd.DataFrame(
         {

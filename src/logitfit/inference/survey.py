@@ -41,7 +41,15 @@ from logitfit.exceptions import DataError
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
 
-__all__ = ["LonelyPsu", "SurveyDesign", "SurveyRows", "refuse_survey", "resolve", "survey_meat"]
+__all__ = [
+    "LonelyPsu",
+    "SurveyDesign",
+    "SurveyRows",
+    "per_stage",
+    "refuse_survey",
+    "resolve",
+    "survey_meat",
+]
 
 LonelyPsu = Literal["fail", "certainty", "adjust", "average", "remove"]
 _LONELY = ("fail", "certainty", "adjust", "average", "remove")
@@ -148,7 +156,7 @@ def _column(spec: Any, data: pd.DataFrame | None, positions: NDArray[np.intp], n
     return chosen
 
 
-def _stages(spec: Any) -> list[Any]:
+def per_stage(spec: Any) -> list[Any]:
     """Split a per-stage specification: a list or tuple holds stages; anything else is one."""
     if spec is None:
         return []
@@ -190,7 +198,7 @@ def resolve(
             f"lonely_psu must be one of {', '.join(_LONELY)}; got {design.lonely_psu!r}."
         )
     n = positions.size
-    cluster_specs, fpc_specs = _stages(design.clusters), _stages(design.fpc)
+    cluster_specs, fpc_specs = per_stage(design.clusters), per_stage(design.fpc)
     if fpc_specs and len(fpc_specs) != max(len(cluster_specs), 1):
         raise DataError(
             f"fpc gives {len(fpc_specs)} stage(s) for {max(len(cluster_specs), 1)} stage(s) "

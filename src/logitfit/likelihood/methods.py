@@ -58,16 +58,18 @@ class Likelihood:
     warm_term_refits: bool
     unsupported: dict[str, str] = field(default_factory=dict)
 
-    def require(self, analysis: str) -> None:
+    def require(self, analysis: str, **fields: str) -> None:
         """Raise DataError when ``analysis`` is not defined for this likelihood.
 
         Parameters
         ----------
         analysis : str
             A key of :attr:`unsupported` (e.g. ``"lr_test"``).
+        **fields : str
+            Filled into the message (``what=``: the analysis in words).
         """
         if analysis in self.unsupported:
-            raise DataError(self.unsupported[analysis])
+            raise DataError(self.unsupported[analysis].format(**fields))
 
     def value(self, coef: NDArray[np.float64], design: Design, deviance: float) -> float:
         """Return the objective at the estimate: the deviance, or ``-2 l*`` for Firth.
@@ -134,6 +136,11 @@ FIRTH = Likelihood(
     profile_label="profile penalised-likelihood",
     warm_term_refits=True,
     unsupported={
+        "maximum_likelihood": (
+            "{what} needs the maximum-likelihood fit: a Firth fit maximises a penalised "
+            "likelihood. Refit with method='newton' (firth_tests gives penalised "
+            "likelihood-ratio tests of a Firth fit)."
+        ),
         "lr_test": (
             "lr_test compares maximum-likelihood deviances; a Firth fit maximises a penalised "
             "likelihood whose penalty differs between the two models. Use "

@@ -22,6 +22,7 @@ import pandas as pd
 from logitfit.design.formula import design_from_formula
 from logitfit.design.frames import as_pandas
 from logitfit.design.io import read_table
+from logitfit.inference.survey import SurveyDesign, resolve
 from logitfit.reporting.convert import to_html, to_pdf
 from logitfit.reporting.execute import execute
 from logitfit.reporting.markdown import assemble
@@ -289,21 +290,20 @@ def render_report(
         raise ReportError("Firth's method under a survey design is not implemented.")
     # Fail fast, with the library's own message, before any kernel starts.
     table = frame if frame is not None else read_table(source)
+    rows = design_from_formula(formula, table, weights=weights, missing=missing)  # type: ignore[arg-type]
     if survey:
-        from logitfit.fitting.entry import fit
-        from logitfit.inference.survey import SurveyDesign
-
+        # The design's columns are checked on the model's rows (no fit: the kernel fits).
         design = SurveyDesign(
             weights=weights,
             strata=strata,
-            clusters=(stages["clusters"] or "").split(",") if stages["clusters"] else (),
-            fpc=(stages["fpc"] or "").split(",") if stages["fpc"] else (),
+            clusters=stages["clusters"].split(",") if stages["clusters"] else (),
+            fpc=stages["fpc"].split(",") if stages["fpc"] else (),
             nest=nest,
             lonely_psu=lonely_psu,  # type: ignore[arg-type]
         )
-        fit(formula, table, design=design, missing=missing)  # type: ignore[arg-type]
-    else:
-        design_from_formula(formula, table, weights=weights, missing=missing)  # type: ignore[arg-type]
+        if not table.index.is_unique:
+            raise ReportError("A survey design needs unique row labels in the data.")
+        resolve(design, table, table.index.get_indexer(rows.row_labels))
     output = Path(output_dir).resolve()
     targets = {(n, f): output / f"{n}{suffix}.{f}" for n in names for f in formats}
     existing = [str(p) for p in targets.values() if p.exists()]

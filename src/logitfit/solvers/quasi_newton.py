@@ -43,10 +43,11 @@ def quasi_newton_start(
     -------
     ndarray of shape (p,)
     """
-    initial = objective(start, False).deviance
+    seen: list[float] = []  # L-BFGS-B evaluates the start first: its deviance, for the check
 
     def value_and_gradient(coef: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
         evaluation = objective(coef, False)
+        seen.append(evaluation.deviance)
         return evaluation.deviance / 2.0, evaluation.gradient
 
     with np.errstate(all="ignore"):
@@ -58,6 +59,6 @@ def quasi_newton_start(
             options={"maxiter": _ITERATIONS, "gtol": _GRADIENT_PER_OBSERVATION * n_obs},
         )
     coef = np.asarray(found.x, dtype=np.float64)
-    if not np.all(np.isfinite(coef)) or not found.fun * 2.0 < initial:
+    if not seen or not np.all(np.isfinite(coef)) or not found.fun * 2.0 < seen[0]:
         return start
     return coef
