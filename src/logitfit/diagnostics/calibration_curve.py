@@ -143,7 +143,7 @@ def calibrate(
         return training, test
 
     resamples = draws(design.n_rows, n_boot, seed, indices)
-    kept, failures = bootstrap(design, coef, resamples, measure, progress)
+    kept, failures = bootstrap(design, coef, result.hessian, resamples, measure, progress)
     differences = np.array([training - test for training, test in kept])
     # A grid point outside a resample's predictions has no smooth there (NaN): rms counts a
     # resample at a point only where both of its measures exist.

@@ -28,6 +28,7 @@ from logitfit.design.core import Design, rows_in_memory
 from logitfit.diagnostics.separation import detect_separation
 from logitfit.exceptions import DataError
 from logitfit.inference.profile import ml_refit
+from logitfit.solvers.hessian_reuse import HessianReuse, hessian_pass_cost
 
 if TYPE_CHECKING:
     from logitfit.results.result import LogitResult
@@ -101,7 +102,11 @@ class Refitted:
 
 
 def _refit(
-    design: Design, position: int, rows: NDArray[np.intp], start: NDArray[np.float64]
+    design: Design,
+    position: int,
+    rows: NDArray[np.intp],
+    start: NDArray[np.float64],
+    reuse: HessianReuse,
 ) -> Refitted | str:
     """Refit a resample by maximum likelihood; the reason as text when it fails."""
     counts = np.bincount(rows, minlength=design.n_rows).astype(np.float64)
@@ -110,7 +115,7 @@ def _refit(
         return "the resample holds one outcome only"
     # The resample's likelihood is the original rows' with the draw counts as frequency weights.
     weighted = dataclasses.replace(design, weights=counts)
-    refit = ml_refit(weighted, start=start, n_threads=1)  # the resamples run in parallel
+    refit = ml_refit(weighted, start=start, n_threads=1, reuse=reuse)  # resamples in parallel
     if not refit.ok:
         return f"the refit did not converge ({refit.message})"
     eta = design.X @ refit.coef
@@ -150,6 +155,7 @@ def draws(
 def bootstrap(
     design: Design,
     coef: NDArray[np.float64],
+    hessian: NDArray[np.float64],
     resamples: list[NDArray[np.intp]],
     measure: Callable[[Refitted], Measured | str],
     progress: bool = False,
@@ -162,6 +168,11 @@ def bootstrap(
         The rows of the fit.
     coef : ndarray of shape (p,)
         The full-data estimate (the refits' warm start).
+    hessian : ndarray of shape (p, p)
+        The full data's Hessian at ``coef``: the refits' Newton steps use it until a step shows
+        that a fresh one is cheaper (a resample's Hessian differs from it by sampling noise,
+        about ``sqrt(p / n)`` relative), and their convergence is checked in its metric (only
+        their coefficients are kept, never their Hessians).
     resamples : list of ndarray of int
         From :func:`draws`.
     measure : callable
@@ -177,9 +188,15 @@ def bootstrap(
     failures : list of str
         Why each other resample failed, in draw order.
     """
+    reuse = HessianReuse(
+        hessian_pass_cost(design.n_params),
+        initial_hessian=hessian,
+        quadratic_guess=design.n_obs**-0.5,
+        exact_final=False,
+    )
 
     def one(k: int) -> Measured | str:
-        fitted = _refit(design, k, resamples[k], coef)
+        fitted = _refit(design, k, resamples[k], coef, reuse)
         return fitted if isinstance(fitted, str) else measure(fitted)
 
     # Resamples run on threads (the linear programs and BLAS release the GIL); the draws are

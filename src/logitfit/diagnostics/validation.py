@@ -209,7 +209,7 @@ def validate(
             refitted.position,
         )
 
-    kept, failures = bootstrap(design, coef, resamples, measure, progress)
+    kept, failures = bootstrap(design, coef, result.hessian, resamples, measure, progress)
     training = np.array([item[0] for item in kept])
     test = np.array([item[1] for item in kept])
     if method in (".632", ".632+"):

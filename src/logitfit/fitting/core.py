@@ -34,6 +34,7 @@ from logitfit.likelihood.logistic import evaluate, starting_point
 from logitfit.likelihood.methods import likelihood_of
 from logitfit.results.result import LogitResult
 from logitfit.solvers import Evaluation, SolverResult, run_solver
+from logitfit.solvers.hessian_reuse import HessianReuse, hessian_pass_cost
 from logitfit.solvers.quasi_newton import quasi_newton_start
 
 if TYPE_CHECKING:
@@ -66,6 +67,13 @@ _SUBSAMPLE_ROWS = 10_000
 # by L-BFGS (gradient passes only): see logitfit.solvers.quasi_newton.
 _WIDE_COLUMNS = 30
 _WIDE_ROWS = 20_000
+
+# From this many matrix entries on, Newton may skip the Hessian on passes where a chord step
+# is cheaper (logitfit.solvers.hessian_reuse); below it a pass costs little either way, and
+# the plain Newton path is kept. Measured on 2 cores (best of 4): 1e6 x 50, five Hessian
+# passes became four and a gradient pass (1.06 -> 0.94 s); 1e5 x 200 after its L-BFGS start,
+# three became two and a gradient pass (0.72 -> 0.62 s); 1e6 x 10 unchanged (0.25 s).
+_REUSE_ENTRIES = 2_000_000
 
 
 def _warm_start(design: Design, n_threads: int | None = None) -> NDArray[np.float64]:
@@ -137,6 +145,7 @@ def _solve(
     begin: NDArray[np.float64] | None = None,
     first: Evaluation | None = None,
     n_threads: int | None = None,
+    reuse: HessianReuse | None = None,
 ) -> SolverResult:
     """Run the chosen solver from ``begin`` (``first``: the evaluation there, if known)."""
 
@@ -144,7 +153,7 @@ def _solve(
         return evaluate(coef, design, with_hessian, n_threads)
 
     begin = starting_point(design) if begin is None else begin
-    return run_solver(objective, method, begin, design.n_trials, options, first)
+    return run_solver(objective, method, begin, design.n_trials, options, first, reuse)
 
 
 def fit_design(
@@ -200,7 +209,13 @@ def fit_checked(design: Design, settings: FitOptions) -> LogitResult:
     if method == "firth":
         solution = firth_solver(design, **options)  # type: ignore[arg-type]
     else:
-        solution = _solve(design, method, options, begin, first, n_threads)
+        large = design.n_rows * design.n_params >= _REUSE_ENTRIES
+        reuse = (
+            HessianReuse(hessian_pass_cost(design.n_params), quadratic_guess=design.n_obs**-0.5)
+            if large
+            else None
+        )
+        solution = _solve(design, method, options, begin, first, n_threads, reuse)
     evaluation = solution.evaluation
     if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
         evaluation = evaluate(solution.coef, design, True, n_threads)

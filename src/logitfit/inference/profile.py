@@ -31,6 +31,7 @@ from logitfit.design.core import Design
 from logitfit.exceptions import UnverifiedWarning
 from logitfit.likelihood.logistic import binomial_variance, evaluate
 from logitfit.solvers import Evaluation, SolverResult, newton
+from logitfit.solvers.hessian_reuse import HessianReuse
 
 __all__ = [
     "Refit",
@@ -133,7 +134,10 @@ def glm_start(design: Design) -> NDArray[np.float64]:
 
 
 def ml_refit(
-    design: Design, start: NDArray[np.float64] | None = None, n_threads: int | None = None
+    design: Design,
+    start: NDArray[np.float64] | None = None,
+    n_threads: int | None = None,
+    reuse: HessianReuse | None = None,
 ) -> Refit:
     """Fit a maximum-likelihood model by Newton, from ``start`` and, failing that, R's start.
 
@@ -144,6 +148,9 @@ def ml_refit(
         A warm start (typically the previous refit's solution); default R's ``glm`` start.
     n_threads : int, optional
         Threads per pass (1 where refits already run in parallel); default the cores.
+    reuse : HessianReuse, optional
+        Let Newton skip Hessian passes from ``start`` (a bootstrap refit starts from the full
+        data's estimate with the full data's Hessian); the fallback from R's start does not.
 
     Returns
     -------
@@ -154,8 +161,10 @@ def ml_refit(
     def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
         return evaluate(coef, design, with_hessian, n_threads)
 
+    solution = newton(objective, glm_start(design) if start is None else start, reuse=reuse)
+    if solution.converged:  # the usual case: no pass over X for its scale
+        return Refit(solution.evaluation.deviance, solution.coef, True, solution.message)
     scale = float(np.max(np.abs(design.X), initial=0.0))
-    solution = newton(objective, glm_start(design) if start is None else start)
     if not settled(solution, scale) and start is not None:
         fresh = newton(objective, glm_start(design))
         if settled(fresh, scale) or fresh.evaluation.deviance < solution.evaluation.deviance:

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 from logitfit.exceptions import DataError
 from logitfit.solvers._common import Evaluation, Objective, SolverResult
 from logitfit.solvers.gradient_descent import gradient_descent
+from logitfit.solvers.hessian_reuse import HessianReuse
 from logitfit.solvers.newton import newton
 
 __all__ = ["SOLVER_OPTIONS", "check_solver_options", "run_solver"]
@@ -70,6 +71,7 @@ def run_solver(
     n_trials: float,
     options: Mapping[str, float | int | None],
     first: Evaluation | None = None,
+    reuse: HessianReuse | None = None,
 ) -> SolverResult:
     """Run Newton or gradient descent on any objective (in memory, or a Dask pass per call).
 
@@ -86,13 +88,15 @@ def run_solver(
         Solver options.
     first : Evaluation, optional
         The objective at ``begin``, when already known (Newton only).
+    reuse : HessianReuse, optional
+        Let Newton skip the Hessian where a chord step is cheaper (Newton only).
 
     Returns
     -------
     SolverResult
     """
     if method == "newton":
-        return newton(objective, begin, first=first, **options)  # type: ignore[arg-type]
+        return newton(objective, begin, first=first, reuse=reuse, **options)  # type: ignore[arg-type]
     if method == "gradient_descent":
         return gradient_descent(
             objective,
