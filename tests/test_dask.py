@@ -479,3 +479,52 @@ def test_bad_dask_arguments_get_clear_errors() -> None:
         logitfit.fit_arrays(da.zeros((10, 2, 2)), y[:10])
     with pytest.raises(DataError, match="no rows"):
         logitfit.fit("y ~ x1", ddf[ddf.x1 > 100])
+
+
+def test_persisted_partitions_are_read_once_and_give_the_same_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from logitfit.backends.dask import design as dask_design
+
+    built: list[int] = []
+    original = dask_design.formula_design
+
+    def counting(*args: object, **kwargs: object) -> object:
+        built.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dask_design, "formula_design", counting)
+    data = make_data(seed=23)
+    ddf = dd.from_pandas(data, npartitions=4)
+    memory = logitfit.fit(FORMULA, data, weights="w")
+    read_each_pass = logitfit.fit(FORMULA, ddf, weights="w")
+    per_pass, built[:] = len(built), []
+    persisted = logitfit.fit(FORMULA, ddf, weights="w", persist=True)
+    assert_same_fit(persisted, memory)
+    assert_allclose(persisted.coef, read_each_pass.coef, rtol=1e-15)
+    # Each partition's design is built once (one slice each here), against once per pass.
+    assert len(built) == 4 < per_pass
+    # The result reads its source again, as a fit without persist does.
+    assert [part.key for part in persisted.design.parts] == [
+        part.key for part in read_each_pass.design.parts
+    ]
+    assert not isinstance(persisted.design.build, dask_design.BuiltParts)
+    assert_allclose(persisted.predict().compute().sort_index(), memory.predict(), rtol=RTOL)
+
+
+def test_persist_on_a_cluster(client: object) -> None:
+    data = make_data(seed=29)
+    lazy = logitfit.fit_arrays(
+        da.from_array(data[["x1", "x2"]].to_numpy(), chunks=(1500, 2)),
+        da.from_array(data["y"].to_numpy(), chunks=1500),
+        persist=True,
+    )
+    assert_same_fit(lazy, logitfit.fit_arrays(data[["x1", "x2"]], data["y"]))
+
+
+def test_persist_is_refused_for_data_in_memory() -> None:
+    data = make_data(seed=31)
+    with pytest.raises(DataError, match="persist=True applies to Dask data"):
+        logitfit.fit("y ~ x1", data, persist=True)
+    with pytest.raises(DataError, match="persist must be True or False"):
+        logitfit.fit("y ~ x1", dd.from_pandas(data, npartitions=2), persist="yes")  # type: ignore[arg-type]

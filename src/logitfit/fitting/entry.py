@@ -49,6 +49,7 @@ def fit(
     weights_kind: WeightsKind = "frequency",
     progress: bool = False,
     n_threads: int | None = None,
+    persist: bool = False,
     **options: float | int | None,
 ) -> LogitResult:
     """Fit a logistic regression from a formula and a DataFrame (pandas or Dask).
@@ -72,7 +73,7 @@ def fit(
     weights_kind : {"frequency", "probability"}
         What ``weights`` are: frequencies (a weight of 2 is the row twice), or sampling
         weights, which is ``design=SurveyDesign(weights=...)``.
-    method, cov_type, progress, n_threads, **options
+    method, cov_type, progress, n_threads, persist, **options
         How to fit: see :class:`logitfit.fitting.options.FitOptions` (each checked by name).
 
     Returns
@@ -85,13 +86,14 @@ def fit(
     >>> data = pd.read_csv("data/spector.csv")  # doctest: +SKIP
     >>> logitfit.fit("GRADE ~ GPA + TUCE + PSI", data).coef  # doctest: +SKIP
     """
-    settings = FitOptions.checked(method, options, cov_type, n_threads, progress)
+    settings = FitOptions.checked(method, options, cov_type, n_threads, progress, persist)
     survey = _survey(design, weights, weights_kind, cov_type, cluster)
     roles = RowRoles(survey.weights if survey else weights, offset, trials, event, missing)
     if backends.is_dask_collection(data):
         if survey is not None:
             raise DataError("Survey designs need the data in memory (a pandas DataFrame).")
         return backends.dask_fit().fit_dask_frame(formula, data, roles, cluster, settings)
+    _in_memory(settings)
     data = as_pandas(data)  # polars, pyarrow, ...: the same design code reads them all
     rows = formula_design(formula, data, roles)
     result = dataclasses.replace(fit_checked(rows, settings), data=data)
@@ -106,6 +108,15 @@ def fit(
             raise FormulaError(f"The cluster column '{cluster}' is not in the data.")
         cluster = data[cluster]
     return _with_covariance(result, cov_type, cluster, data.index)
+
+
+def _in_memory(settings: FitOptions) -> None:
+    """Refuse the settings that apply to Dask data only."""
+    if settings.persist:
+        raise DataError(
+            "persist=True applies to Dask data (it keeps the partitions' design matrices in "
+            "the workers' memory between passes); these data are in memory already."
+        )
 
 
 def _survey(
@@ -172,6 +183,7 @@ def fit_arrays(
     weights_kind: WeightsKind = "frequency",
     progress: bool = False,
     n_threads: int | None = None,
+    persist: bool = False,
     **options: float | int | None,
 ) -> LogitResult:
     """Fit a logistic regression from a predictor matrix and an outcome vector.
@@ -195,14 +207,14 @@ def fit_arrays(
         :func:`fit`.
     weights_kind : {"frequency", "probability"}
         As in :func:`fit`.
-    method, cov_type, progress, n_threads, **options
+    method, cov_type, progress, n_threads, persist, **options
         As in :func:`fit` (:class:`logitfit.fitting.options.FitOptions`).
 
     Returns
     -------
     LogitResult
     """
-    settings = FitOptions.checked(method, options, cov_type, n_threads, progress)
+    settings = FitOptions.checked(method, options, cov_type, n_threads, progress, persist)
     survey = _survey(design, weights, weights_kind, cov_type, cluster)
     parts = [] if survey is None else [survey.weights, survey.strata]
     parts += [] if survey is None else per_stage(survey.clusters) + per_stage(survey.fpc)
@@ -213,6 +225,7 @@ def fit_arrays(
         if survey is not None:
             raise DataError("Survey designs need the data in memory (numpy arrays).")
         return backends.dask_fit().fit_dask_arrays(X, y, names, intercept, roles, cluster, settings)
+    _in_memory(settings)
     X, y = as_pandas(X), as_pandas(y)
     rows = arrays_design(X, y, names, intercept, roles)
     result = fit_checked(rows, settings)

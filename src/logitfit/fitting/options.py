@@ -40,6 +40,12 @@ class FitOptions:
         (at most 8). Dask data are run by Dask's scheduler instead.
     progress : bool
         Dask data only: show Dask's progress bar for each pass over the partitions.
+    persist : bool
+        Dask data only: build every partition's design matrix once and keep it in the
+        workers' memory (``dask.persist``; in this process with Dask's local scheduler) for
+        the fit's passes, which then skip reading and decoding the data. It needs memory for
+        the whole design (``n x p`` float64 plus the outcome and weights); the matrices are
+        released when the fit returns.
     """
 
     method: str = "newton"
@@ -47,6 +53,7 @@ class FitOptions:
     cov_type: str = "model"
     n_threads: int | None = None
     progress: bool = False
+    persist: bool = False
 
     @classmethod
     def checked(
@@ -56,12 +63,13 @@ class FitOptions:
         cov_type: str = "model",
         n_threads: int | None = None,
         progress: bool = False,
+        persist: bool = False,
     ) -> FitOptions:
         """Return the settings after checking each one by name.
 
         Parameters
         ----------
-        method, solver, cov_type, n_threads, progress
+        method, solver, cov_type, n_threads, progress, persist
             As the attributes (``solver`` default: none, the solver's defaults).
 
         Returns
@@ -83,6 +91,7 @@ class FitOptions:
             isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1
         ):
             raise DataError(f"n_threads must be a whole number of at least 1; got {n_threads!r}.")
-        if not isinstance(progress, bool):
-            raise DataError(f"progress must be True or False; got {progress!r}.")
-        return cls(method, MappingProxyType(solver), cov_type, n_threads, progress)
+        for name, value in (("progress", progress), ("persist", persist)):
+            if not isinstance(value, bool):
+                raise DataError(f"{name} must be True or False; got {value!r}.")
+        return cls(method, MappingProxyType(solver), cov_type, n_threads, progress, persist)

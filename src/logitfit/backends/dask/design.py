@@ -31,6 +31,7 @@ from logitfit.exceptions import ScaleError
 
 __all__ = [
     "ArrayBuilder",
+    "BuiltParts",
     "DaskDesign",
     "FrameBuilder",
     "PartBuilder",
@@ -109,7 +110,41 @@ class ArrayBuilder:
         return arrays_design(X, y, self.names, self.intercept, roles, False, first_row)
 
 
-PartBuilder = FrameBuilder | ArrayBuilder
+@dataclass(frozen=True)
+class BuiltParts:
+    """Stand in for a builder when the partitions are their Designs already (``persist=True``).
+
+    A persisted partition is the list of Designs its slices built in the first pass
+    (:func:`logitfit.backends.dask.partitions.built_designs`); later passes read them as they
+    are.
+
+    Attributes
+    ----------
+    builder : FrameBuilder or ArrayBuilder
+        The builder that made them (its ``roles`` are the fit's).
+    """
+
+    builder: FrameBuilder | ArrayBuilder
+
+    @property
+    def roles(self) -> RowRoles:
+        """The fit's row roles, as the original builder's."""
+        return self.builder.roles
+
+    def n_rows(self, part: Any) -> int:
+        """Return the number of rows of a persisted partition."""
+        return sum(design.n_rows for design in part)
+
+    def slices(self, part: Any, rows: int) -> Iterator[Any]:
+        """Yield the partition's Designs (already sliced when they were built)."""
+        yield from part
+
+    def __call__(self, part: Any) -> Design:
+        """Return a persisted slice's Design as it is."""
+        return part
+
+
+PartBuilder = FrameBuilder | ArrayBuilder | BuiltParts
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ separated (a direction separating all rows separates every subset).
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
@@ -30,9 +31,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from logitfit.backends.dask import passes
+from logitfit.backends.dask import partitions, passes
 from logitfit.backends.dask.design import (
     ArrayBuilder,
+    BuiltParts,
     DaskDesign,
     PartSummary,
     stack_sample,
@@ -254,6 +256,9 @@ def _fit(
 ) -> LogitResult:
     """Validate and total the partitions, then run the solver with one pass per evaluation."""
     method, progress, options = settings.method, settings.progress, settings.solver
+    source = design
+    if settings.persist:
+        design = _persisted(design, progress)
     sample_size = max(_SUBSAMPLE_ROWS, 50 * design.n_params)
     begin = _warm_start(design, sample_size, progress) if method == "newton" else None
     if begin is None:
@@ -281,9 +286,32 @@ def _fit(
         separation = _check_separation(design, sample, solution.converged, solution.message, method)
     else:
         separation = None
-    result = make_result(design, solution, lambda: _null_deviance(design, progress), separation)
+    # The result reads the data from their source again: the persisted matrices are released
+    # when the fit returns.
+    kept = replace(design, parts=source.parts, build=source.build)
+    result = make_result(kept, solution, lambda: _null_deviance(design, progress), separation)
     cov_type = settings.cov_type
     return result if cov_type == "model" else result.with_covariance(cov_type)
+
+
+def _persisted(design: DaskDesign, progress: bool) -> DaskDesign:
+    """Build every partition's Designs in one pass and keep them where Dask computed them."""
+    import dask
+
+    if isinstance(design.build, BuiltParts):
+        return design
+    built = [
+        dask.delayed(partitions.built_designs, pure=True)(part, design.build, number)
+        for number, part in enumerate(design.parts)
+    ]
+    if progress:
+        from dask.diagnostics import ProgressBar
+
+        with ProgressBar(out=sys.stderr):
+            kept = dask.persist(*built)
+    else:
+        kept = dask.persist(*built)
+    return replace(design, parts=tuple(kept), build=BuiltParts(design.build))
 
 
 def _warm_start(design: DaskDesign, sample_size: int, progress: bool) -> NDArray[np.float64] | None:

@@ -21,7 +21,7 @@ from logitfit.exceptions import LogitfitError
 if TYPE_CHECKING:
     from logitfit.backends.dask.design import PartBuilder
 
-__all__ = ["add_any", "designs", "row_sums"]
+__all__ = ["add_any", "built_designs", "designs", "row_sums"]
 
 #: Size of the data slices a partition is turned into design matrices by (see :func:`designs`).
 _SLICE_BYTES = 16 * 2**20
@@ -36,6 +36,9 @@ def designs(part: Any, build: PartBuilder, number: int | None = None) -> Iterato
     than formulaic's frame and a float copy of the whole partition (measured at 5e5 x 21: peak
     ~256 MB per partition whole, and formulaic was no slower on 1e5-row slices).
     """
+    if isinstance(part, list):  # persisted: the Designs themselves
+        yield from part
+        return
     width = part.shape[1] if isinstance(part, pd.DataFrame) else np.shape(part[1])[-1]
     rows = max(_MIN_SLICE_ROWS, _SLICE_BYTES // (8 * max(int(width), 1)))
     for piece in build.slices(part, rows):
@@ -48,6 +51,11 @@ def designs(part: Any, build: PartBuilder, number: int | None = None) -> Iterato
             # 0), so say which partition: the in-memory message, then where it was found.
             raise type(error)(f"{error} (In partition {number} of the Dask data.)") from error
         yield design
+
+
+def built_designs(part: Any, build: PartBuilder, number: int) -> list[Design]:
+    """Return a partition's Designs, built once to be persisted (see ``persist=True``)."""
+    return list(designs(part, build, number))
 
 
 def _row_sums_part(part: Any, build: PartBuilder, sums: Callable[..., Any], args: Any) -> Any:
