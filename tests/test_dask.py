@@ -304,8 +304,34 @@ def test_robust_covariance(client: object) -> None:
         memory = logitfit.fit(FORMULA, data, cov_type=kind)
         lazy = logitfit.fit(FORMULA, ddf, cov_type=kind)
         assert_allclose(lazy.std_errors, memory.std_errors, rtol=RTOL)
-    with pytest.raises(ScaleError, match="cluster"):
-        logitfit.fit(FORMULA, ddf, cov_type="CR1", cluster="group")
+
+    # CR1: the clusters' score sums come from one pass; clusters span partitions here (sites
+    # repeat every 37 rows) and one partition has a missing x2 dropped.
+    data["site"] = np.arange(data.shape[0]) % 37
+    data.loc[5, "x2"] = np.nan
+    ddf = dd.from_pandas(data, npartitions=4)
+    memory = logitfit.fit(FORMULA, data, cov_type="CR1", cluster="site", missing="drop")
+    lazy = logitfit.fit(FORMULA, ddf, cov_type="CR1", cluster="site", missing="drop")
+    assert lazy.covariance.n_clusters == memory.covariance.n_clusters == 37
+    assert_allclose(lazy.cov, memory.cov, rtol=RTOL)
+    assert_allclose(lazy.std_errors, memory.std_errors, rtol=RTOL)
+    assert "37 clusters" in lazy.summary()
+    # ... and afterwards, from a column the fit kept (four groups: a warning, as in memory)
+    with pytest.warns(logitfit.FewClustersWarning):
+        by_group = lazy.with_covariance("CR1", "group")
+    with pytest.warns(logitfit.FewClustersWarning):
+        expected = memory.with_covariance("CR1", "group")
+    assert_allclose(by_group.cov, expected.cov, rtol=RTOL)
+    with pytest.raises(DataError, match="not among the columns kept"):
+        lazy.with_covariance("CR1", "w")
+    with pytest.raises(DataError, match="a column of the Dask DataFrame"):
+        logitfit.fit(FORMULA, ddf, cov_type="CR1", cluster=data["site"].to_numpy())
+    data.loc[7, "site"] = np.nan
+    with pytest.raises(DataError, match="cluster has 1 missing labels"):
+        logitfit.fit(
+            FORMULA, dd.from_pandas(data, npartitions=4), cov_type="CR1", cluster="site",
+            missing="drop",
+        )  # fmt: skip
 
 
 def test_sums_over_rows_scale_and_row_hungry_tools_say_they_cannot() -> None:

@@ -88,12 +88,16 @@ class Covariance:
     survey : SurveyRows or None
         The survey design on the fit's rows (``"survey"`` only; see
         :mod:`logitfit.inference.survey`).
+    cluster_sums : ndarray of shape (G, p) or None
+        The clusters' score sums, when a Dask pass formed them (CR1 on Dask data, see
+        :mod:`logitfit.backends.dask.clusters`); None in memory, where the codes are kept.
     """
 
     kind: CovarianceKind = "model"
     cluster_codes: NDArray[np.intp] | None = None
     n_clusters: int = 0
     survey: SurveyRows | None = None
+    cluster_sums: NDArray[np.float64] | None = None
 
     def describe(self) -> str:
         """Return the estimator's name with its R and Stata equivalents."""
@@ -143,17 +147,45 @@ def make_covariance(
             f"cluster has {int(labels.isna().sum())} missing labels; fill or drop them."
         )
     codes, uniques = pd.factorize(labels)
-    if len(uniques) < 2:
+    _check_cluster_count(len(uniques))
+    return Covariance("CR1", np.asarray(codes, dtype=np.intp), len(uniques))
+
+
+def _check_cluster_count(n_clusters: int) -> None:
+    """Refuse fewer than two clusters; warn below :data:`FEW_CLUSTERS`."""
+    if n_clusters < 2:
         raise DataError("Cluster-robust covariance needs at least two clusters.")
-    if len(uniques) < FEW_CLUSTERS:
+    if n_clusters < FEW_CLUSTERS:
         warnings.warn(
-            f"Only {len(uniques)} clusters: cluster-robust standard errors are biased downwards "
+            f"Only {n_clusters} clusters: cluster-robust standard errors are biased downwards "
             f"with fewer than about {FEW_CLUSTERS} clusters (Cameron & Miller 2015, J. Human "
             "Resources 50(2)); consider a wild cluster bootstrap or fewer, larger clusters.",
             FewClustersWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
-    return Covariance("CR1", np.asarray(codes, dtype=np.intp), len(uniques))
+
+
+def _dask_clusters(result: LogitResult, cov_type: str, cluster: object) -> Covariance:
+    """CR1 on Dask data: the clusters' score sums from one pass over the partitions."""
+    design = result.design
+    if cov_type != "CR1":
+        raise DataError("cluster= is only used with cov_type='CR1'.")
+    source = getattr(design, "source", None)
+    columns = getattr(source, "columns", None)
+    if not isinstance(cluster, str) or columns is None:
+        raise DataError(
+            "With Dask data, CR1 needs the cluster labels as a column of the Dask DataFrame "
+            "the model is fitted from: cluster='column name' (labels in a separate array cannot "
+            "be matched to the partitions' rows)."
+        )
+    if cluster not in columns:
+        raise DataError(
+            f"cluster='{cluster}' is not among the columns kept with this Dask fit "
+            f"({', '.join(map(str, columns))}); refit with cov_type='CR1', cluster='{cluster}'."
+        )
+    sums = design.cluster_score_sums(result.coef.to_numpy(), cluster)  # type: ignore[attr-defined]
+    _check_cluster_count(sums.shape[0])
+    return Covariance("CR1", None, sums.shape[0], cluster_sums=sums)
 
 
 def model_covariance(
@@ -219,6 +251,8 @@ def covariance_for(
         )
     if cov_type != "model" and "robust" in result.likelihood.unsupported:
         raise DataError(result.likelihood.unsupported["robust"].format(cov_type=cov_type))
+    if (cov_type == "CR1" or cluster is not None) and result.design.lazy_rows() is not None:
+        return _dask_clusters(result, cov_type, cluster)
     if cov_type == "CR1" or cluster is not None:
         design = rows_in_memory(result.design, "cluster-robust covariance (CR1)")
     if isinstance(cluster, str):
@@ -262,16 +296,28 @@ def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:
         if spec.kind == "HC1":
             meat *= design.n_obs / (design.n_obs - design.n_params)
     else:
-        rows = rows_in_memory(design, "cluster-robust covariance (CR1)")
-        if spec.cluster_codes is None:
-            raise DataError("cov_type='CR1' needs cluster labels.")
-        sums = np.zeros((spec.n_clusters, rows.n_params))
-        for block in row_blocks(rows.n_rows, rows.n_params):
-            scores = rows.X[block] * (rows.weights[block] * _residual(rows, coef, block))[:, None]
-            np.add.at(sums, spec.cluster_codes[block], scores)
+        sums = (
+            spec.cluster_sums
+            if spec.cluster_sums is not None
+            else _cluster_sums(design, spec, coef)
+        )
         meat = sums.T @ sums * spec.n_clusters / (spec.n_clusters - 1)
     sandwich = bread @ meat @ bread
     return (sandwich + sandwich.T) / 2.0
+
+
+def _cluster_sums(
+    design: RowSource, spec: Covariance, coef: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Return each cluster's score sum ``u_g`` over the rows in memory."""
+    rows = rows_in_memory(design, "cluster-robust covariance (CR1)")
+    if spec.cluster_codes is None:
+        raise DataError("cov_type='CR1' needs cluster labels.")
+    sums = np.zeros((spec.n_clusters, rows.n_params))
+    for block in row_blocks(rows.n_rows, rows.n_params):
+        scores = rows.X[block] * (rows.weights[block] * _residual(rows, coef, block))[:, None]
+        np.add.at(sums, spec.cluster_codes[block], scores)
+    return sums
 
 
 def _residual(design: Design, coef: NDArray[np.float64], block: slice) -> NDArray[np.float64]:

@@ -343,6 +343,12 @@ class DaskDesign:
         """Add up ``sums(partition_design, *args)`` over the partitions, in one Dask pass."""
         return row_sums(self.parts, self.build, sums, *args)
 
+    def cluster_score_sums(self, coef: NDArray[np.float64], column: str) -> NDArray[np.float64]:
+        """Return each cluster's score sum, in one pass (CR1, see ``backends.dask.clusters``)."""
+        from logitfit.backends.dask.clusters import cluster_score_sums
+
+        return cluster_score_sums(self, coef, column)
+
     def lazy_rows(self) -> ModuleType | None:
         """Return :mod:`logitfit.backends.dask.rows`, the lazy per-row results of this fit."""
         from logitfit.backends.dask import rows

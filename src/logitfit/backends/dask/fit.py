@@ -90,10 +90,13 @@ def _refuse(settings: FitOptions, cluster: object) -> None:
             "method='firth' is not available for Dask data: Firth's correction is meant for "
             "small or sparse samples, which fit in memory; call ddf.compute() and fit that."
         )
-    if settings.cov_type == "CR1" or cluster is not None:
-        raise ScaleError(
-            "Cluster-robust covariance (CR1) is not available for Dask data (it needs the "
-            "score sums of every cluster on the client); use cov_type='HC0' or 'HC1'."
+    if cluster is not None and settings.cov_type != "CR1":
+        raise DataError("cluster= is only used with cov_type='CR1'.")
+    if settings.cov_type == "CR1" and not isinstance(cluster, str):
+        raise DataError(
+            "With Dask data, CR1 needs the cluster labels as a column of the Dask DataFrame: "
+            "cluster='column name' (labels in a separate array cannot be matched to the "
+            "partitions' rows)."
         )
 
 
@@ -126,7 +129,8 @@ def fit_dask_frame(
     """
     _refuse(settings, cluster)
     progress = settings.progress
-    plan, projected = plan_frame(formula, data, roles, progress)
+    kept = [cluster] if isinstance(cluster, str) else []
+    plan, projected = plan_frame(formula, data, roles, progress, kept)
     design = DaskDesign(
         names=plan.names,
         response=plan.response,
@@ -140,7 +144,7 @@ def fit_dask_frame(
         build=plan.builder,
         source=projected,
     )
-    return _fit(design, settings)
+    return _fit(design, settings, cluster if isinstance(cluster, str) else None)
 
 
 def fit_dask_arrays(
@@ -253,6 +257,7 @@ def _check_totals(design: DaskDesign) -> None:
 def _fit(
     design: DaskDesign,
     settings: FitOptions,
+    cluster: str | None = None,
 ) -> LogitResult:
     """Validate and total the partitions, then run the solver with one pass per evaluation."""
     method, progress, options = settings.method, settings.progress, settings.solver
@@ -291,7 +296,7 @@ def _fit(
     kept = replace(design, parts=source.parts, build=source.build)
     result = make_result(kept, solution, lambda: _null_deviance(design, progress), separation)
     cov_type = settings.cov_type
-    return result if cov_type == "model" else result.with_covariance(cov_type)
+    return result if cov_type == "model" else result.with_covariance(cov_type, cluster)
 
 
 def _persisted(design: DaskDesign, progress: bool) -> DaskDesign:

@@ -21,7 +21,7 @@ from logitfit.exceptions import LogitfitError
 if TYPE_CHECKING:
     from logitfit.backends.dask.design import PartBuilder
 
-__all__ = ["add_any", "built_designs", "designs", "row_sums"]
+__all__ = ["add_any", "built_designs", "designs", "pieces", "row_sums"]
 
 #: Size of the data slices a partition is turned into design matrices by (see :func:`designs`).
 _SLICE_BYTES = 16 * 2**20
@@ -39,6 +39,14 @@ def designs(part: Any, build: PartBuilder, number: int | None = None) -> Iterato
     if isinstance(part, list):  # persisted: the Designs themselves
         yield from part
         return
+    for _, design in pieces(part, build, number):
+        yield design
+
+
+def pieces(
+    part: Any, build: PartBuilder, number: int | None = None
+) -> Iterator[tuple[Any, Design]]:
+    """Yield each slice of a computed partition with its Design (see :func:`designs`)."""
     width = part.shape[1] if isinstance(part, pd.DataFrame) else np.shape(part[1])[-1]
     rows = max(_MIN_SLICE_ROWS, _SLICE_BYTES // (8 * max(int(width), 1)))
     for piece in build.slices(part, rows):
@@ -50,7 +58,7 @@ def designs(part: Any, build: PartBuilder, number: int | None = None) -> Iterato
             # Row labels repeat across partitions (read_parquet numbers each file's rows from
             # 0), so say which partition: the in-memory message, then where it was found.
             raise type(error)(f"{error} (In partition {number} of the Dask data.)") from error
-        yield design
+        yield piece, design
 
 
 def built_designs(part: Any, build: PartBuilder, number: int) -> list[Design]:

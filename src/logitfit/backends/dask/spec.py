@@ -179,6 +179,7 @@ def plan_frame(
     data: Any,
     roles: RowRoles,
     progress: bool = False,
+    keep: Sequence[str] = (),
 ) -> tuple[FramePlan, Any]:
     """Check the formula against a Dask DataFrame and fix its specification over all the data.
 
@@ -193,6 +194,8 @@ def plan_frame(
         partitions), the event if given, and the missing-value rule.
     progress : bool
         Show Dask's progress bar during the pass over the data.
+    keep : sequence of str
+        Other columns to keep in the projection (the cluster column of CR1).
 
     Returns
     -------
@@ -213,10 +216,13 @@ def plan_frame(
     event, trials = roles.event, roles.trials
     extra = [v for v in roles.per_row.values() if isinstance(v, str)]
     check.columns_exist([*used, *extra], data.columns, formula)
+    for name in keep:
+        if name not in data.columns:
+            raise FormulaError(f"The cluster column '{name}' is not in the data.")
     # formulaic 1.2 leaves the arguments of stateful transforms (center(x)) out of
     # required_variables, so also keep every column whose name appears in the formula.
     named = [str(c) for c in check.mentioned_columns(formula, data.columns)]
-    columns = list(dict.fromkeys([*used, *named, *extra]))
+    columns = list(dict.fromkeys([*used, *named, *extra, *keep]))
     projected = data[columns]
     with warnings.catch_warnings():  # a first partition shorter than _HEAD_ROWS is fine
         warnings.filterwarnings("ignore", "Insufficient elements for `head`", UserWarning)
