@@ -183,3 +183,28 @@ def test_progress_learns_the_rates_from_the_steps_it_sees() -> None:
     assert progress.predict(0.004, fresh=False) == pytest.approx(1.6e-5)
     progress.record_step(0.004, 2e-6, fresh=False)  # an observed chord step replaces it
     assert progress.rate() == pytest.approx(5e-4)
+
+
+def test_blas_runs_on_one_thread_while_a_threaded_fit_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadpoolctl import threadpool_info
+
+    from logitfit.backends import threads
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    seen: list[list[int]] = []
+    original = core._run
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(blas_threads())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(core, "_run", watched)
+    monkeypatch.setattr(threads, "_ENTRIES_PER_THREAD", 1_000)  # small data on 2 threads
+    before = blas_threads()
+    if max(before, default=1) == 1:
+        pytest.skip("BLAS runs on one thread here already")
+    X, y = data(n=3_000, k=5)
+    logitfit.fit_arrays(X, y, n_threads=2)
+    assert seen and all(count == 1 for count in seen[0]) and blas_threads() == before

@@ -68,3 +68,27 @@ def test_strong_signals_are_proved_without_the_linear_program(
     events = np.minimum(trials, y * trials)
     grouped = logitfit.fit_arrays(X, events, trials=trials, weights=np.full(3000, 2.0))
     assert certify_no_separation(grouped.design, grouped.coef.to_numpy())
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(0, 10**6), n=st.integers(6, 60), k=st.integers(1, 4),
+       signal=st.floats(0.0, 12.0), coarse=st.booleans(), grouped=st.booleans())  # fmt: skip
+def test_no_proof_where_the_program_finds_separation_with_ties_and_trials(
+    seed: int, n: int, k: int, signal: float, coarse: bool, grouped: bool
+) -> None:
+    # Predictors rounded to one decimal make ties, hence quasi-complete separation, common.
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, k)).round(1 if coarse else 8)
+    y = (rng.random(n) < 1 / (1 + np.exp(-signal * X[:, 0]))).astype(float)
+    extra: dict[str, object] = {}
+    if grouped:
+        trials = rng.integers(1, 3, size=n).astype(float)
+        y, extra = np.minimum(trials, y * trials), {"trials": trials}
+    if y.min() == y.max():
+        return
+    try:
+        result = fitted(X, y, **extra)
+    except logitfit.LogitfitError:
+        return  # rank-deficient draws
+    if certify_no_separation(result.design, result.coef.to_numpy()):
+        assert detect_separation(result.design) is None

@@ -7,29 +7,39 @@ Anderson 1984). By Stiemke's lemma (a theorem of the alternative) that happens e
 *strictly positive* weights :math:`\lambda` give :math:`\sum_j \lambda_j v_j = 0`. At a
 maximum-likelihood fit the score equations nearly give them: with
 :math:`\lambda^+_i = w_i y_i (1 - \mu_i)` and :math:`\lambda^-_i = w_i (m_i - y_i) \mu_i`,
-:math:`\sum_j \lambda_j v_j = X^T (w (y - m\mu)) = g`, the gradient, which is small but not
-zero. The weights :math:`\lambda_j (1 + t_j)`, with the least-squares correction
-:math:`t = -\Lambda V (V^T \Lambda^2 V)^{-1} g`, sum the rows to exactly zero; if every
-:math:`t_j > -1/2` they are strictly positive, and no separating direction exists. The check
-costs one weighted Gram matrix and one product with :math:`X`, where the exact linear program
-of :func:`logitfit.diagnostics.separation.detect_separation` can take seconds; when the proof
-fails (a fitted probability rounds to 0 or 1, a large correction), that program decides.
+:math:`\sum_j \lambda_j v_j = X^T (w (y - m\mu)) = s`, the score, which is small but not zero.
+
+The correction comes from the fit's own Hessian. With :math:`h = H^{-1} s` (the last Newton
+step) and :math:`t^+_i = -\mu_i x_i^T h`, :math:`t^-_i = (1 - \mu_i) x_i^T h`,
+
+.. math::
+
+    \sum_j \lambda_j t_j v_j = -\sum_i w_i [y_i (1 - \mu_i) \mu_i + (m_i - y_i) \mu_i (1 - \mu_i)]
+    x_i x_i^T h = -H h = -s,
+
+so the weights :math:`\lambda_j (1 + t_j)` sum the rows to exactly zero, and they are strictly
+positive when every :math:`|x_i^T h| < 1/2`. At a converged fit :math:`h` is tiny, so the proof
+costs one product with :math:`X` and the row norms (a gradient pass), where the exact linear
+program of :func:`logitfit.diagnostics.separation.detect_separation` can take seconds; when the
+proof fails (a fitted probability rounds to 0 or 1, a large step), that program decides.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import NDArray
 
+from logitfit._linalg import cholesky_lower, solve_spd
 from logitfit.backends.threads import map_row_chunks
 from logitfit.design.core import Design
-from logitfit.likelihood.logistic import probabilities, row_blocks, weighted_gram
+from logitfit.likelihood.logistic import evaluate, probabilities, row_blocks
+from logitfit.solvers import Evaluation
 
 __all__ = ["certify_no_separation"]
 
-# The corrected weights keep at least half of each row's weight.
+# The corrected weights keep at least half of each part's weight.
 _LARGEST_CORRECTION = 0.5
+_EPSILON = float(np.finfo(np.float64).eps)
 
 
 def _blocks(chunk: slice, n_params: int) -> list[slice]:
@@ -39,113 +49,99 @@ def _blocks(chunk: slice, n_params: int) -> list[slice]:
     return [slice(b.start + offset, b.stop + offset) for b in row_blocks(rows, n_params)]
 
 
-def _parts(
-    design: Design, coef: NDArray[np.float64], rows: slice
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Return the weights of the rows' success parts (+x) and failure parts (-x)."""
-    eta = design.X[rows] @ coef + design.offset[rows]
-    successes = design.successes[rows]
-    positive = design.weights[rows] * successes * probabilities(-eta)
-    negative = design.weights[rows] * (design.trials[rows] - successes) * probabilities(eta)
-    return positive, negative
+#: Over some rows: every present part positive, max |x'h|, max ||x||, sum |r| ||x||,
+#: sum v ||x||^2 (r the score's residual, v the Hessian's weight).
+Sums = tuple[bool, float, float, float, float]
 
 
 def _sums(
-    design: Design, coef: NDArray[np.float64], chunk: slice
-) -> tuple[bool, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Over one chunk: every present part weighted, V' L^2 V, V' L 1 and sum L |v|."""
-    p = design.n_params
-    gram, gradient, magnitude = np.zeros((p, p)), np.zeros(p), np.zeros(p)
-    for block in _blocks(chunk, p):
-        X = design.X[block]
-        positive, negative = _parts(design, coef, block)
-        counted = design.weights[block] > 0
-        successes = design.successes[block]
-        failures = design.trials[block] - successes
-        # A part that is present must keep a strictly positive weight.
-        if np.any(counted & (successes > 0) & (positive <= 0)):
-            return False, gram, gradient, magnitude
-        if np.any(counted & (failures > 0) & (negative <= 0)):
-            return False, gram, gradient, magnitude
-        gram += weighted_gram(X, positive**2 + negative**2)
-        gradient += X.T @ (positive - negative)
-        magnitude += np.abs(X).T @ (positive + negative)
-    return True, gram, gradient, magnitude
-
-
-def _largest_correction(
-    design: Design,
-    coef: NDArray[np.float64],
-    direction: NDArray[np.float64],
-    uncertainty: float,
-    chunk: slice,
-) -> float:
-    """Over one chunk: the largest -t_j, each with its allowance for rounding."""
-    worst = 0.0
+    design: Design, coef: NDArray[np.float64], step: NDArray[np.float64], chunk: slice
+) -> Sums:
+    largest_along = largest_norm = residual_norms = weighted_squares = 0.0
     for block in _blocks(chunk, design.n_params):
         X = design.X[block]
-        positive, negative = _parts(design, coef, block)
-        along = X @ direction
-        slack = np.sqrt(np.einsum("ij,ij->i", X, X)) * uncertainty
-        # t+ = -lambda+ x'h and t- = +lambda- x'h.
-        worst = max(
-            worst,
-            float(np.max(positive * (along + slack), initial=0.0)),
-            float(np.max(negative * (slack - along), initial=0.0)),
-        )
-    return worst
+        eta = X @ coef + design.offset[block]
+        mu, one_minus_mu = probabilities(eta), probabilities(-eta)
+        successes, trials, weights = (
+            design.successes[block], design.trials[block], design.weights[block]
+        )  # fmt: skip
+        counted = weights > 0
+        # A part that is present must keep a strictly positive weight.
+        if np.any(counted & (successes > 0) & (one_minus_mu <= 0)) or np.any(
+            counted & (trials - successes > 0) & (mu <= 0)
+        ):
+            return False, 0.0, 0.0, 0.0, 0.0
+        norms = np.sqrt(np.einsum("ij,ij->i", X, X))
+        along = np.abs(X @ step)
+        largest_along = max(largest_along, float(np.max(along[counted], initial=0.0)))
+        largest_norm = max(largest_norm, float(np.max(norms[counted], initial=0.0)))
+        residual = weights * (successes - trials * mu)
+        residual_norms += float(np.abs(residual) @ norms)
+        weighted_squares += float((weights * trials * mu * one_minus_mu) @ norms**2)
+    return True, largest_along, largest_norm, residual_norms, weighted_squares
 
 
 def certify_no_separation(
-    design: Design, coef: NDArray[np.float64], n_threads: int | None = None
+    design: Design,
+    coef: NDArray[np.float64],
+    evaluation: Evaluation | None = None,
+    n_threads: int | None = None,
 ) -> bool:
     r"""Return True when the fit at ``coef`` proves that the outcome is not separated.
 
-    The proof allows for rounding: the gradient is known only to
-    :math:`\gamma \sum_j \lambda_j |v_j|` componentwise (:math:`\gamma` a multiple of the
-    number of terms times the machine epsilon), and the correction must stay within its bound
-    for every gradient in that box, which the smallest eigenvalue of :math:`V^T \Lambda^2 V`
-    bounds. Rows whose weights are too small to count in floating point make that eigenvalue
-    tiny and the proof fail, as it must under separation.
+    The proof allows for rounding. The score and the Hessian are known only to
+    :math:`\gamma \sum_i |r_i| \|x_i\|` and :math:`\gamma \sum_i v_i \|x_i\|^2` in norm
+    (:math:`\gamma` a multiple of the number of terms times the machine epsilon; Higham,
+    *Accuracy and Stability of Numerical Algorithms*, 2nd ed., section 3.1), so the exact step
+    is within :math:`(\|e_s\| + \|E_H\| \|h\|) / (\lambda_{\min}(H) - \|E_H\|)` of the computed
+    one, and every :math:`|x_i^T h|` is bounded above with that allowance. Rows whose parts
+    carry no weight in floating point, or a Hessian whose smallest eigenvalue is lost in its
+    rounding, make the proof fail, as it must under separation.
 
     Parameters
     ----------
     design : Design
         Rows in memory, with a full-rank design matrix.
     coef : ndarray of shape (p,)
-        A converged maximum-likelihood estimate.
+        A maximum-likelihood estimate (the proof holds wherever it is, but succeeds only near
+        the optimum).
+    evaluation : Evaluation, optional
+        The objective at ``coef`` with its Hessian (the fit's last); default one more pass.
     n_threads : int, optional
-        Threads for the two passes over the rows (default the cores).
+        Threads for the pass over the rows (default the cores).
 
     Returns
     -------
     bool
         True: no separating direction exists (proved). False: not proved either way.
     """
+    if evaluation is None or evaluation.hessian is None:
+        evaluation = evaluate(coef, design, True, n_threads)
+    hessian = evaluation.hessian
+    if hessian is None or not np.all(np.isfinite(hessian)):
+        return False
     p = design.n_params
-    sums = map_row_chunks(lambda rows: _sums(design, coef, rows), design.n_rows, p, n_threads)
-    if not all(ok for ok, *_ in sums):
+    eigenvalues = np.linalg.eigvalsh(hessian)
+    factor = cholesky_lower(hessian)
+    if factor is None:
         return False
-    gram = sum((part[1] for part in sums), np.zeros((p, p)))
-    gradient = sum((part[2] for part in sums), np.zeros(p))
-    magnitude = sum((part[3] for part in sums), np.zeros(p))
-    eigenvalues = np.linalg.eigvalsh(gram)
-    terms = 2.0 * design.n_rows + p + 10.0
-    epsilon = float(np.finfo(np.float64).eps)
-    if not eigenvalues[0] > 10.0 * terms * epsilon * eigenvalues[-1]:
-        return False  # V' L^2 V is numerically singular: some rows carry no usable weight
-    try:
-        factor = scipy.linalg.cho_factor(gram, lower=True)
-    except np.linalg.LinAlgError:
+    step = solve_spd(factor, -evaluation.gradient)  # h = H^{-1} s, with s = -gradient
+    sums = map_row_chunks(lambda rows: _sums(design, coef, step, rows), design.n_rows, p, n_threads)
+    if not all(part[0] for part in sums):
         return False
-    direction = scipy.linalg.cho_solve(factor, gradient)
-    # The gradient's rounding error moves the correction direction by at most this much.
-    uncertainty = terms * epsilon * float(np.linalg.norm(magnitude)) / eigenvalues[0]
-    corrections = map_row_chunks(
-        lambda rows: _largest_correction(design, coef, direction, uncertainty, rows),
-        design.n_rows,
-        p,
-        n_threads,
-    )
-    worst = max(corrections)
+    largest_along = max(part[1] for part in sums)
+    largest_norm = max(part[2] for part in sums)
+    residual_norms = sum(part[3] for part in sums)
+    weighted_squares = sum(part[4] for part in sums)
+    gamma = 4.0 * (design.n_rows + p + 10.0) * _EPSILON
+    hessian_error = gamma * weighted_squares
+    # eigvalsh is backward stable: its smallest eigenvalue is within p eps ||H|| of H's.
+    smallest = eigenvalues[0] - hessian_error - 10.0 * p * _EPSILON * eigenvalues[-1]
+    if not smallest > 0:
+        return False  # the Hessian's conditioning hides whether a direction is flat
+    step_norm = float(np.linalg.norm(step))
+    # The solve's own error (backward stable: relative p eps times the condition) is folded in.
+    solve_error = 10.0 * p * _EPSILON * step_norm * eigenvalues[-1] / smallest
+    step_error = (gamma * residual_norms + hessian_error * step_norm) / smallest + solve_error
+    worst = largest_along + largest_norm * (step_error + gamma * step_norm)
     return bool(np.isfinite(worst) and worst < _LARGEST_CORRECTION)

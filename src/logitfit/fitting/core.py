@@ -15,6 +15,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from logitfit._linalg import cholesky_lower
+from logitfit.backends.threads import blas_beside_passes
 from logitfit.design import checks as check
 from logitfit.design.core import (
     Design,
@@ -200,6 +201,44 @@ def fit_checked(design: Design, settings: FitOptions) -> LogitResult:
     LogitResult
     """
     method, options, n_threads = settings.method, settings.solver, settings.n_threads
+    with blas_beside_passes(design.n_rows, design.n_params, n_threads):
+        solution = _run(design, method, options, n_threads)
+        evaluation = solution.evaluation
+        if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
+            evaluation = evaluate(solution.coef, design, True, n_threads)
+            solution = dataclasses.replace(solution, evaluation=evaluation)
+        separation = None
+        # Firth fits stay finite under separation, so |eta| tells nothing: always check them
+        # (they are typically small problems, where the linear program is cheap).
+        penalised = likelihood_of(method).penalised
+        suspicious = not solution.converged or penalised
+        if suspicious or largest_eta(solution, design) > _SUSPICIOUS_ETA:
+            # A converged ML fit usually proves by itself that no separation exists (cheap);
+            # otherwise the exact linear program decides.
+            proved = (
+                not suspicious
+                and isinstance(design, Design)
+                and certify_no_separation(design, solution.coef, solution.evaluation, n_threads)
+            )
+            if not proved:
+                separation = detect_separation(design)
+    if separation is not None and not penalised:  # Firth's estimates stay finite
+        warnings.warn(separation.describe(), SeparationWarning, stacklevel=3)
+    elif not solution.converged:
+        warnings.warn(
+            f"The {method} solver did not converge: {solution.message}. The estimates below are "
+            "from its last iteration; try a larger max_iter"
+            + (", or method='newton'." if method != "newton" else "."),
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return make_result(design, solution, lambda: null_deviance(design), separation)
+
+
+def _run(
+    design: Design, method: str, options: Mapping[str, float | int | None], n_threads: int | None
+) -> SolverResult:
+    """Start, check the rank on the first Hessian, and run the method's solver."""
     # The Hessian at the start, X^T diag(w m mu (1 - mu)) X with every weight positive, has the
     # null space of the design: the collinearity check reads it, and Newton starts from it.
     begin = _warm_start(design, n_threads) if method == "newton" else starting_point(design)
@@ -216,36 +255,7 @@ def fit_checked(design: Design, settings: FitOptions) -> LogitResult:
             else None
         )
         solution = _solve(design, method, options, begin, first, n_threads, reuse)
-    evaluation = solution.evaluation
-    if evaluation.hessian is None:  # gradient descent: one more pass for the Hessian
-        evaluation = evaluate(solution.coef, design, True, n_threads)
-        solution = dataclasses.replace(solution, evaluation=evaluation)
-    separation = None
-    # Firth fits stay finite under separation, so |eta| tells nothing: always check them
-    # (they are typically small problems, where the linear program is cheap).
-    penalised = likelihood_of(method).penalised
-    suspicious = not solution.converged or penalised
-    if suspicious or largest_eta(solution, design) > _SUSPICIOUS_ETA:
-        # A converged ML fit usually proves by itself that no separation exists (cheap);
-        # otherwise the exact linear program decides.
-        proved = (
-            not suspicious
-            and isinstance(design, Design)
-            and certify_no_separation(design, solution.coef, n_threads)
-        )
-        if not proved:
-            separation = detect_separation(design)
-    if separation is not None and not penalised:  # Firth's estimates stay finite
-        warnings.warn(separation.describe(), SeparationWarning, stacklevel=3)
-    elif not solution.converged:
-        warnings.warn(
-            f"The {method} solver did not converge: {solution.message}. The estimates below are "
-            "from its last iteration; try a larger max_iter"
-            + (", or method='newton'." if method != "newton" else "."),
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    return make_result(design, solution, lambda: null_deviance(design), separation)
+    return solution
 
 
 def make_result(
