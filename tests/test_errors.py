@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.testing import assert_allclose
 
 import logitfit
 from logitfit import (
@@ -180,3 +181,21 @@ def test_nearly_collinear_columns_still_fit_with_large_standard_errors() -> None
     result = logitfit.fit_arrays(X, y)
     assert result.converged
     assert result.std_errors.iloc[2] > 1_000 * result.std_errors.iloc[0]
+
+
+def test_a_non_finite_value_in_a_later_thread_chunk_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from logitfit.backends import threads
+
+    monkeypatch.setattr(threads, "_ENTRIES_PER_THREAD", 100)  # small arrays checked on threads
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(400, 3))
+    y = (rng.random(400) < 0.5).astype(float)
+    X[390, 2] = np.inf
+    with pytest.raises(logitfit.DataError, match=r"'x3' has 1 infinite \(row 390\)"):
+        logitfit.fit_arrays(X, y)
+    X[390, 2] = 0.5
+    threaded = logitfit.fit_arrays(X, y)  # the intercept copied in chunks
+    monkeypatch.setattr(threads, "_ENTRIES_PER_THREAD", 10**9)
+    assert_allclose(threaded.coef, logitfit.fit_arrays(X, y).coef, rtol=1e-13)

