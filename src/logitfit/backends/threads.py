@@ -20,6 +20,7 @@ from threadpoolctl import ThreadpoolController
 __all__ = [
     "available_cores",
     "blas_beside_passes",
+    "blas_on_one_thread",
     "map_row_chunks",
     "row_chunks",
     "single_threaded_blas",
@@ -89,6 +90,11 @@ def blas_beside_passes(
     """
     if len(row_chunks(n_rows, n_cols, n_threads)) == 1:
         return contextlib.nullcontext()
+    return blas_on_one_thread()
+
+
+def blas_on_one_thread() -> contextlib.AbstractContextManager[object]:
+    """Limit BLAS to one thread (while this program's own threads share the cores)."""
     return ThreadpoolController().limit(limits=1, user_api="blas")
 
 

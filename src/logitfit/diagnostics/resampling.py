@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from logitfit.backends.threads import available_cores
+from logitfit.backends.threads import available_cores, blas_on_one_thread
 from logitfit.design.core import Design, rows_in_memory
 from logitfit.diagnostics.separation import detect_separation
 from logitfit.exceptions import DataError
@@ -200,8 +200,10 @@ def bootstrap(
         return fitted if isinstance(fitted, str) else measure(fitted)
 
     # Resamples run on threads (the linear programs and BLAS release the GIL); the draws are
-    # made first, so the numbers do not depend on the number of threads.
-    with ThreadPoolExecutor(max_workers=available_cores()) as pool:
+    # made first, so the numbers do not depend on the number of threads. BLAS stays on one
+    # thread meanwhile: OpenBLAS's own threads, woken by each refit's small solves, spin on the
+    # cores the other refits need (measured at 1e5 x 20 on 2 cores: 34 -> 24 ms per refit).
+    with blas_on_one_thread(), ThreadPoolExecutor(max_workers=available_cores()) as pool:
         finished = pool.map(one, range(len(resamples)))
         if progress:
             from tqdm import tqdm  # imported on use
