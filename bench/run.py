@@ -200,7 +200,11 @@ def machine() -> list[str]:
 
 
 def dgemm_rate(size: int = 2000) -> float:
-    """The machine's matrix-multiply rate in GFLOP/s: a square float64 DGEMM, median of 5."""
+    """The machine's matrix-multiply rate in GFLOP/s: a square float64 DGEMM, fastest of 5.
+
+    The fastest, not the median: this is the hardware's bound, and on a shared host a busy
+    moment once gave a median of 58 GFLOP/s where 147 were measured before.
+    """
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((size, size)), rng.standard_normal((size, size))
     a @ b  # warm-up
@@ -209,7 +213,7 @@ def dgemm_rate(size: int = 2000) -> float:
         start = time.perf_counter()
         a @ b
         times.append(time.perf_counter() - start)
-    return 2.0 * size**3 / statistics.median(times) / 1e9
+    return 2.0 * size**3 / min(times) / 1e9
 
 
 def run(
@@ -348,6 +352,7 @@ def main() -> None:
 
     rate = dgemm_rate()
     print(f"DGEMM: {rate:.0f} GFLOP/s", flush=True)
+    # Measured again at the end, and the faster kept (see dgemm_rate).
 
     repeated: list[str] = []
 
@@ -356,6 +361,7 @@ def main() -> None:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
 
     rows = run(grid, repeats, not args.no_memory, progress=write)
+    rate = max(rate, dgemm_rate())
     timing = repeated_fits(n_boot=50 if args.quick else 200)
     print(f"repeated fits: {timing}", flush=True)
     repeated = render_repeated(timing)
