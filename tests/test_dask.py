@@ -230,6 +230,11 @@ def test_parquet_files_and_the_command_line(tmp_path: Path, client: object) -> N
     payload = json.loads(out.read_text())
     printed = [row["coef"] for row in payload["coefficients"]]
     assert_allclose(printed, memory.coef.to_numpy(), rtol=RTOL)
+    status = main(["fit", str(folder), "-f", FORMULA, "--persist", "--json", str(out),
+                   "--overwrite"])  # fmt: skip
+    assert status == 0
+    persisted = [row["coef"] for row in json.loads(out.read_text())["coefficients"]]
+    assert_allclose(persisted, memory.coef.to_numpy(), rtol=RTOL)
 
 
 def test_command_line_with_a_scheduler_address(

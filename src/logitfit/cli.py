@@ -103,6 +103,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="address of a dask.distributed scheduler, e.g. tcp://10.0.0.5:8786 (implies --dask)",
     )
     fit_parser.add_argument(
+        "--persist",
+        action="store_true",
+        help="build each partition's design matrix once and keep it in the workers' memory "
+        "between passes; needs room for rows x columns numbers (implies --dask)",
+    )
+    fit_parser.add_argument(
         "--json", metavar="PATH", help="write the result as JSON to PATH ('-' for standard output)"
     )
     fit_parser.add_argument(
@@ -191,7 +197,8 @@ def _report(args: argparse.Namespace) -> int:
 def _fit(args: argparse.Namespace) -> LogitResult:
     """Fit in memory, or with Dask (progress bar on) for many files, --dask or --scheduler."""
     scheduler = getattr(args, "scheduler", None)
-    lazy = getattr(args, "dask", False) or scheduler is not None or wants_dask(args.data)
+    persist = getattr(args, "persist", False)
+    lazy = getattr(args, "dask", False) or scheduler is not None or persist or wants_dask(args.data)
     data = read_dask_table(args.data) if lazy else read_table(args.data)
     with contextlib.ExitStack() as stack:
         if scheduler is not None:
@@ -215,6 +222,7 @@ def _fit(args: argparse.Namespace) -> LogitResult:
             missing="drop" if args.drop_missing else "raise",
             method=args.method,
             progress=lazy,
+            persist=persist,
         )
 
 
