@@ -75,7 +75,7 @@ def single_threaded_blas(n_cols: int) -> contextlib.AbstractContextManager[objec
     """Limit BLAS to one thread while worker threads run blocks (wide designs only)."""
     if n_cols < _BLAS_LIMIT_COLUMNS:
         return contextlib.nullcontext()
-    return ThreadpoolController().limit(limits=1, user_api="blas")
+    return blas_on_one_thread()
 
 
 def blas_beside_passes(

@@ -34,7 +34,7 @@ from logitfit.likelihood.firth import firth_solver
 from logitfit.likelihood.logistic import evaluate, starting_point
 from logitfit.likelihood.methods import likelihood_of
 from logitfit.results.result import LogitResult
-from logitfit.solvers import Evaluation, SolverResult, run_solver
+from logitfit.solvers import Evaluation, Objective, SolverResult, run_solver
 from logitfit.solvers.hessian_reuse import HessianReuse, hessian_pass_cost
 from logitfit.solvers.quasi_newton import quasi_newton_start
 
@@ -93,10 +93,7 @@ def _warm_start(design: Design, n_threads: int | None = None) -> NDArray[np.floa
         if design.n_params >= _WIDE_COLUMNS and design.n_rows >= _WIDE_ROWS:
             # Wide: gradient passes are p times cheaper than Hessian passes (measured at
             # 1e5 x 200: 1.0 s -> 0.84 s, strong signal 1.73 s -> 0.90 s; 1e5 x 50: 0.19 -> 0.13).
-            def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
-                return evaluate(coef, design, with_hessian, n_threads)
-
-            return quasi_newton_start(objective, start, design.n_obs)
+            return quasi_newton_start(_objective(design, n_threads), start, design.n_obs)
         return start
     every = slice(None, None, step)
     subsample = dataclasses.replace(
@@ -153,12 +150,18 @@ def _solve(
     reuse: HessianReuse | None = None,
 ) -> SolverResult:
     """Run the chosen solver from ``begin`` (``first``: the evaluation there, if known)."""
+    begin = starting_point(design) if begin is None else begin
+    objective = _objective(design, n_threads)
+    return run_solver(objective, method, begin, design.n_trials, options, first, reuse)
+
+
+def _objective(design: Design, n_threads: int | None) -> Objective:
+    """Return the in-memory objective: one threaded pass over the design per call."""
 
     def objective(coef: NDArray[np.float64], with_hessian: bool) -> Evaluation:
         return evaluate(coef, design, with_hessian, n_threads)
 
-    begin = starting_point(design) if begin is None else begin
-    return run_solver(objective, method, begin, design.n_trials, options, first, reuse)
+    return objective
 
 
 def fit_design(

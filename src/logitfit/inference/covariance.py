@@ -56,6 +56,7 @@ __all__ = [
     "covariance_matrix",
     "make_covariance",
     "model_covariance",
+    "weighted_scores",
 ]
 
 CovarianceKind = Literal["model", "HC0", "HC1", "CR1", "survey"]
@@ -288,7 +289,7 @@ def covariance_matrix(result: LogitResult) -> NDArray[np.float64]:
     design = result.design
     if spec.kind == "survey" and spec.survey is not None:
         rows = rows_in_memory(design, "a survey design's covariance")
-        scores = rows.X * (rows.weights * _residual(rows, coef, slice(None)))[:, None]
+        scores = weighted_scores(rows, coef, slice(None))
         meat = survey_meat(scores, spec.survey)
     elif spec.kind in ("HC0", "HC1"):
         # A sum over rows: one pass in memory, or one Dask pass over the partitions.
@@ -315,9 +316,25 @@ def _cluster_sums(
         raise DataError("cov_type='CR1' needs cluster labels.")
     sums = np.zeros((spec.n_clusters, rows.n_params))
     for block in row_blocks(rows.n_rows, rows.n_params):
-        scores = rows.X[block] * (rows.weights[block] * _residual(rows, coef, block))[:, None]
-        np.add.at(sums, spec.cluster_codes[block], scores)
+        np.add.at(sums, spec.cluster_codes[block], weighted_scores(rows, coef, block))
     return sums
+
+
+def weighted_scores(design: Design, coef: NDArray[np.float64], block: slice) -> NDArray[np.float64]:
+    """Return the rows' score contributions ``w_i x_i (y_i - m_i mu_i)`` for a block of rows.
+
+    Parameters
+    ----------
+    design : Design
+    coef : ndarray of shape (p,)
+    block : slice
+        The rows.
+
+    Returns
+    -------
+    ndarray of shape (rows, p)
+    """
+    return design.X[block] * (design.weights[block] * _residual(design, coef, block))[:, None]
 
 
 def _residual(design: Design, coef: NDArray[np.float64], block: slice) -> NDArray[np.float64]:

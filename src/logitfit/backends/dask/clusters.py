@@ -10,7 +10,6 @@ ones up to the order of additions, and the in-memory code turns them into the co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,7 +20,7 @@ from logitfit.backends.dask.partitions import pieces
 from logitfit.backends.dask.scheduler import compute, tree_reduce
 from logitfit.design.core import Design
 from logitfit.exceptions import DataError
-from logitfit.likelihood.logistic import linear_predictor, probabilities, row_blocks
+from logitfit.inference.covariance import weighted_scores
 
 if TYPE_CHECKING:
     from logitfit.backends.dask.design import DaskDesign, PartBuilder
@@ -46,21 +45,13 @@ def _labels(piece: pd.DataFrame, design: Design, column: str) -> NDArray[Any]:
     return labels.reindex(design.row_labels).to_numpy()
 
 
-def _scores(design: Design, coef: NDArray[np.float64]) -> Iterator[NDArray[np.float64]]:
-    """Yield ``w_i x_i (y_i - m_i mu_i)`` for the design's rows, block by block."""
-    for block in row_blocks(design.n_rows, design.n_params):
-        eta = linear_predictor(design.X[block], coef, design.offset[block])
-        residual = design.successes[block] - design.trials[block] * probabilities(eta)
-        yield design.X[block] * (design.weights[block] * residual)[:, None]
-
-
 def _part_sums(part: Any, build: PartBuilder, coef: NDArray[np.float64], column: str) -> Partial:
     frames, unlabelled = [], 0
     for piece, design in pieces(part, build):
         labels = _labels(piece, design, column)
         unlabelled += int(pd.isna(labels).sum())
-        scores = np.concatenate(list(_scores(design, coef))) if design.n_rows else None
-        if scores is not None:
+        if design.n_rows:
+            scores = weighted_scores(design, coef, slice(0, design.n_rows))
             frames.append(pd.DataFrame(scores).groupby(labels, sort=False).sum())
     return _combine(*((frame, 0) for frame in frames), (pd.DataFrame(), unlabelled))
 

@@ -124,7 +124,7 @@ class BuiltParts:
         The builder that made them (its ``roles`` are the fit's).
     """
 
-    builder: FrameBuilder | ArrayBuilder
+    builder: FrameBuilder | ArrayBuilder | BuiltParts
 
     @property
     def roles(self) -> RowRoles:

@@ -20,6 +20,7 @@ separated (a direction separating all rows separates every subset).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import warnings
@@ -302,19 +303,13 @@ def _fit(
 def _persisted(design: DaskDesign, progress: bool) -> DaskDesign:
     """Build every partition's Designs in one pass and keep them where Dask computed them."""
     import dask
+    from dask.diagnostics import ProgressBar
 
-    if isinstance(design.build, BuiltParts):
-        return design
     built = [
         dask.delayed(partitions.built_designs, pure=True)(part, design.build, number)
         for number, part in enumerate(design.parts)
     ]
-    if progress:
-        from dask.diagnostics import ProgressBar
-
-        with ProgressBar(out=sys.stderr):
-            kept = dask.persist(*built)
-    else:
+    with ProgressBar(out=sys.stderr) if progress else contextlib.nullcontext():
         kept = dask.persist(*built)
     return replace(design, parts=tuple(kept), build=BuiltParts(design.build))
 
