@@ -331,6 +331,14 @@ def test_robust_covariance(client: object) -> None:
         lazy.with_covariance("CR1", "w")
     with pytest.raises(DataError, match="a column of the Dask DataFrame"):
         logitfit.fit(FORMULA, ddf, cov_type="CR1", cluster=data["site"].to_numpy())
+    with pytest.raises(DataError, match="cluster= is only used with cov_type='CR1'"):
+        logitfit.fit(FORMULA, ddf, cov_type="HC0", cluster="site", missing="drop")
+    with pytest.raises(FormulaError, match="The cluster column 'nowhere' is not in the data"):
+        logitfit.fit(FORMULA, ddf, cov_type="CR1", cluster="nowhere", missing="drop")
+    # A dropped row in a partition whose labels repeat cannot be matched to its cluster.
+    repeated = dd.from_pandas(data.reset_index(drop=True).set_index(np.zeros(len(data), int)), 4)
+    with pytest.raises(DataError, match="row labels repeat.*reset_index"):
+        logitfit.fit(FORMULA, repeated, cov_type="CR1", cluster="site", missing="drop")
     data.loc[7, "site"] = np.nan
     with pytest.raises(DataError, match="cluster has 1 missing labels"):
         logitfit.fit(
