@@ -15,7 +15,7 @@ def test_import_is_light_and_reaches_every_public_part() -> None:
         # The report stack, the table and DataFrame libraries load only when used (pandas
         # itself loads pyarrow when it is installed).
         "optional = ('statsmodels', 'matplotlib', 'nbclient', 'dask', 'typst', 'pypandoc',\n"
-        "            'papermill', 'great_tables', 'sklearn', 'polars')\n"
+        "            'papermill', 'great_tables', 'sklearn', 'polars', 'numba')\n"
         "heavy = [m for m in optional if m in sys.modules]\n"
         "assert heavy == [], heavy\n"
         "assert logitfit.plots.plot_roc and logitfit.reporting.render_report\n"

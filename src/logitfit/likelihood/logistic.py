@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from scipy.special import expit
 
 from logitfit.backends.threads import map_row_chunks
+from logitfit.likelihood.compiled import compiled_rows, uses_compiled
 from logitfit.likelihood.deviance import unit_deviance
 from logitfit.solvers._common import Evaluation
 
@@ -223,6 +224,10 @@ def _evaluate_rows(
     unit deviances (never a difference of totals, see :mod:`logitfit.likelihood.deviance`).
     """
     X, n_cols = design.X, design.n_params
+    if uses_compiled(design):
+        blocks = row_blocks(rows.stop - rows.start, n_cols)
+        shifted = (slice(rows.start + b.start, rows.start + b.stop) for b in blocks)
+        return compiled_rows(coef, design, shifted, with_hessian)
     weighted = not design.unit_weights
     binary = design.is_binary
     offset = design.offset if design.has_offset else None
@@ -236,7 +241,8 @@ def _evaluate_rows(
         eta = X_block @ coef
         if offset is not None:
             eta += offset[block]
-        largest = max(largest, float(np.max(np.abs(eta), initial=0.0)))
+        # np.maximum, unlike max(), keeps a NaN (a non-finite coefficient) whichever block has it.
+        largest = float(np.maximum(largest, np.max(np.abs(eta), initial=0.0)))
         log_mu, mu = log_expit_and_expit(eta)
         weights = design.weights[block] if weighted else 1.0
         if binary:
@@ -268,7 +274,8 @@ def add_row_sums(*parts: RowSums) -> RowSums:
     gradient = np.sum([part[1] for part in parts], axis=0)
     hessians = [part[2] for part in parts if part[2] is not None]
     hessian = np.sum(hessians, axis=0) if hessians else None
-    return sum(part[0] for part in parts), gradient, hessian, max(part[3] for part in parts)
+    largest = float(np.max([part[3] for part in parts]))  # a NaN propagates
+    return sum(part[0] for part in parts), gradient, hessian, largest
 
 
 def evaluation_from_sums(sums: RowSums) -> Evaluation:

@@ -1,0 +1,148 @@
+"""The compiled row passes (numba) give statsmodels' deviance, score and Hessian, and fits.
+
+The kernels run only on large binary designs; here the entry threshold, the block size and the
+thread threshold are lowered so that small data takes every path: C- and F-ordered designs,
+several blocks with a shorter last one, two threads, weights and an offset.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from numpy.testing import assert_allclose
+
+import logitfit
+from logitfit.backends import threads
+from logitfit.design.arrays import design_from_arrays
+from logitfit.likelihood import compiled
+from logitfit.likelihood import logistic as model
+from logitfit.likelihood.logistic import evaluate
+
+pytest.importorskip("numba")
+
+
+@pytest.fixture
+def kernels_on_small_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled passes from 0 entries on, blocks of 37 rows of 5 columns, two threads."""
+    monkeypatch.delenv(compiled.ENVIRONMENT_SWITCH, raising=False)
+    monkeypatch.setattr(compiled, "_COMPILED_ENTRIES", 0)
+    monkeypatch.setattr(model, "BLOCK_BYTES", 37 * 5 * 8)
+    monkeypatch.setattr(threads, "_ENTRIES_PER_THREAD", 500)
+
+
+def problem(n: int = 1_001, seed: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([np.ones(n), rng.normal(size=(n, 4))])
+    eta = X @ np.array([-0.3, 0.8, -0.5, 0.2, 1.1])
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    weights = rng.integers(1, 4, size=n).astype(float)
+    offset = rng.normal(scale=0.4, size=n)
+    return X, y, weights, offset
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("with_weights_and_offset", [False, True])
+def test_a_compiled_pass_gives_statsmodels_deviance_score_and_hessian(
+    order: str, with_weights_and_offset: bool
+) -> None:
+    X, y, weights, offset = problem()
+    if not with_weights_and_offset:
+        weights, offset = np.ones_like(y), np.zeros_like(y)
+    design = design_from_arrays(
+        X,
+        y,
+        intercept=False,
+        weights=weights if with_weights_and_offset else None,
+        offset=offset if with_weights_and_offset else None,
+    )
+    if order == "F":  # as a formula or a DataFrame's plain columns build it
+        design = dataclasses.replace(design, X=np.asfortranarray(design.X))
+    assert compiled.uses_compiled(design)
+    assert design.X.flags.c_contiguous == (order == "C")
+    assert len(threads.row_chunks(design.n_rows, design.n_params)) == 2
+    coef = np.array([0.1, 0.7, -0.4, 0.3, 0.9])
+    reference = sm.GLM(y, X, family=sm.families.Binomial(), offset=offset, freq_weights=weights)
+    for with_hessian in (True, False):
+        passed = evaluate(coef, design, with_hessian=with_hessian)
+        # Binary rows have a saturated log-likelihood of 0, so D = -2 l.
+        assert_allclose(passed.deviance, -2 * reference.loglike(coef), rtol=1e-13)
+        assert_allclose(passed.gradient, -reference.score(coef), rtol=1e-12)
+        eta = X @ coef + offset
+        assert passed.largest_abs_eta == pytest.approx(np.max(np.abs(eta)), rel=1e-14)
+        if with_hessian:
+            assert_allclose(passed.hessian, -reference.hessian(coef), rtol=1e-12)
+        else:
+            assert passed.hessian is None
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+def test_fits_on_compiled_passes_equal_statsmodels_from_arrays_and_formulas() -> None:
+    X, y, weights, offset = problem(n=3_000, seed=8)
+    reference = sm.Logit(y, X).fit(method="newton", tol=1e-14, disp=0)
+    from_arrays = logitfit.fit_arrays(X[:, 1:], y)  # C-ordered, the intercept added
+    data = pd.DataFrame(X[:, 1:], columns=["a", "b", "c", "d"]).assign(y=y)
+    from_formula = logitfit.fit("y ~ a + b + c + d", data)  # an F-ordered design
+    assert not from_formula.design.X.flags.c_contiguous
+    for result in (from_arrays, from_formula):
+        assert result.converged
+        assert_allclose(result.coef, reference.params, rtol=1e-10)
+        assert_allclose(result.std_errors, reference.bse, rtol=1e-10)
+        assert_allclose(result.loglik, reference.llf, rtol=1e-12)
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+@pytest.mark.parametrize("compiled_entries", [0, 10**9])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy warns of the overflow; numba does not
+def test_a_non_finite_coefficient_gives_a_nan_deviance_and_largest_eta(
+    monkeypatch: pytest.MonkeyPatch, compiled_entries: int
+) -> None:
+    monkeypatch.setattr(compiled, "_COMPILED_ENTRIES", compiled_entries)  # numba, then numpy
+    X, y, _, _ = problem()
+    design = design_from_arrays(X, y, intercept=False)
+    passed = evaluate(np.array([0.1, np.nan, 0.0, 0.0, 0.0]), design)
+    assert np.isnan(passed.deviance) and np.isnan(passed.largest_abs_eta)
+    X[700, 1] = 1e308  # one overflowing row, in the second thread's chunk
+    overflowing = design_from_arrays(X, y, intercept=False)
+    passed = evaluate(np.array([0.1, 10.0, 0.0, 0.0, 0.0]), overflowing)
+    assert passed.largest_abs_eta == np.inf
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+def test_events_trials_and_the_switch_keep_numpy_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    X, y, _, _ = problem()
+    trials = np.full_like(y, 3.0)
+    assert not compiled.uses_compiled(design_from_arrays(X, y * 2, trials=trials))
+    binary = design_from_arrays(X, y, intercept=False)
+    assert compiled.uses_compiled(binary)
+    monkeypatch.setenv(compiled.ENVIRONMENT_SWITCH, "0")
+    assert not compiled.uses_compiled(binary)
+    monkeypatch.delenv(compiled.ENVIRONMENT_SWITCH)
+    monkeypatch.setattr(compiled, "_COMPILED_ENTRIES", binary.X.size + 1)
+    assert not compiled.uses_compiled(binary)
+
+
+def test_a_kernel_that_does_not_compile_warns_and_leaves_numpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from logitfit.likelihood import _compiled_kernels
+
+    def broken() -> None:
+        raise RuntimeError("no LLVM here")
+
+    monkeypatch.setattr(_compiled_kernels, "warm_up", broken)
+    compiled._kernels.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="did not compile .no LLVM here.; row passes use"):
+            assert compiled._kernels() is None
+    finally:
+        monkeypatch.undo()
+        compiled._kernels.cache_clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert compiled._kernels() is not None
