@@ -52,6 +52,15 @@ def test_model_without_intercept_uses_the_offset_only_null() -> None:
     assert_allclose(result.std_errors, reference.bse, rtol=1e-8)
     report = logitfit.crosscheck(result)
     assert report.all_within and "Null-model quantities are left out" in str(report)
+    # With frequency weights, each row counts w times; with an offset, the null is a pass.
+    weights = rng.integers(1, 4, size=50)
+    weighted = logitfit.fit_arrays(x, y, intercept=False, weights=weights)
+    assert_allclose(weighted.null_deviance, 2 * weights.sum() * np.log(2), rtol=1e-14)
+    offset = rng.normal(size=50)
+    mu = 1 / (1 + np.exp(-offset))
+    shifted = logitfit.fit_arrays(x, y, intercept=False, offset=offset)
+    by_hand = -2 * np.sum(y * np.log(mu) + (1 - y) * np.log1p(-mu))
+    assert_allclose(shifted.null_deviance, by_hand, rtol=1e-12)
 
 
 def test_confidence_levels_and_odds_ratios(spector_fit: logitfit.LogitResult) -> None:

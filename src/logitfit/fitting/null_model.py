@@ -1,6 +1,7 @@
 """The null model: intercept only (with any offset), or the offset alone without an intercept.
 
-Its deviance is in closed form for binary data without offset, one pass at the closed-form
+Its deviance is in closed form for binary data without offset (with an intercept or without
+one), one pass at the closed-form
 estimate for events/trials data, and a Newton refit with an offset; a refit that does not
 converge gives NaN with a ConvergenceWarning.
 """
@@ -66,6 +67,10 @@ def null_deviance(design: Design) -> float:
     not converge gives NaN with a ConvergenceWarning, never its last iterate.
     """
     if design.intercept_index is None:
+        if design.is_binary and not design.has_offset:
+            # eta = 0: mu = 1/2 on every row, whose unit deviance is then 2 log 2 whatever y
+            # is; the total is exact without a pass over the rows.
+            return float(2.0 * np.log(2.0) * design.n_obs)
         null = dataclasses.replace(design, X=np.zeros((design.n_rows, 0)), names=())
         return evaluate(np.zeros(0), null, with_hessian=False).deviance
     if not design.has_offset:
