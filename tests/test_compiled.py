@@ -19,6 +19,7 @@ from numpy.testing import assert_allclose
 import logitfit
 from logitfit.backends import threads
 from logitfit.design.arrays import design_from_arrays
+from logitfit.fitting import core
 from logitfit.likelihood import compiled
 from logitfit.likelihood import logistic as model
 from logitfit.likelihood.logistic import evaluate
@@ -146,3 +147,59 @@ def test_a_kernel_that_does_not_compile_warns_and_leaves_numpy(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert compiled._kernels() is not None
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_an_approximate_hessian_is_float32_close_and_the_rest_exact(order: str) -> None:
+    X, y, _, _ = problem()
+    design = design_from_arrays(X, y, intercept=False)
+    if order == "F":
+        design = dataclasses.replace(design, X=np.asfortranarray(design.X))
+    coef = np.array([0.1, 0.7, -0.4, 0.3, 0.9])
+    reference = sm.Logit(y, X)
+    approximate = evaluate(coef, design, approximate_hessian=True)
+    exact_hessian = -reference.hessian(coef)
+    assert approximate.hessian is not None
+    gap = np.abs(approximate.hessian - exact_hessian) / np.sqrt(
+        np.outer(np.diag(exact_hessian), np.diag(exact_hessian))
+    )
+    assert 1e-12 < gap.max() < 1e-5  # float32 products: close, and not float64's
+    assert_allclose(approximate.gradient, -reference.score(coef), rtol=1e-12)
+    assert_allclose(approximate.deviance, -2 * reference.loglike(coef), rtol=1e-13)
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+def test_a_large_fit_steers_with_approximate_hessians_and_reports_the_exact_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(core, "_REUSE_ENTRIES", 0)
+    monkeypatch.setattr(core, "_SUBSAMPLE_ROWS", 300)
+    kinds: list[bool] = []
+
+    def watched(coef, design, with_hessian=True, n_threads=None, approximate_hessian=False):  # type: ignore[no-untyped-def]
+        kinds.append(approximate_hessian)
+        return evaluate(coef, design, with_hessian, n_threads, approximate_hessian)
+
+    monkeypatch.setattr(core, "evaluate", watched)
+    X, y, _, _ = problem(n=20_000, seed=11)
+    result = logitfit.fit_arrays(X[:, 1:], y)
+    assert any(kinds)
+    reference = sm.Logit(y, X)
+    fitted = reference.fit(method="newton", tol=1e-14, disp=0)
+    assert_allclose(result.coef, fitted.params, rtol=1e-10)
+    assert_allclose(result.std_errors, fitted.bse, rtol=1e-10)
+    assert_allclose(result.hessian, -reference.hessian(result.coef.to_numpy()), rtol=1e-12)
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+def test_an_ill_conditioned_fit_steers_with_exact_hessians(monkeypatch: pytest.MonkeyPatch) -> None:
+    X, y, _, _ = problem(n=5_000)
+    X[:, 2] = X[:, 1] + 1e-2 * X[:, 2]  # correlation 0.99995: condition about 4e4
+    design = design_from_arrays(X, y, intercept=False)
+    first = evaluate(np.zeros(5), design)
+    assert core._approximate(design, first, None) is None
+    well = design_from_arrays(problem(n=5_000)[0], y, intercept=False)
+    assert core._approximate(well, evaluate(np.zeros(5), well), None) is not None
+    monkeypatch.setattr(compiled, "_COMPILED_ENTRIES", 10**9)  # numpy passes: never
+    assert core._approximate(well, evaluate(np.zeros(5), well), None) is None

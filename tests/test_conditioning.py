@@ -90,3 +90,21 @@ def test_dask_fit_takes_the_qr_route_too(collinear: pd.DataFrame) -> None:
     result = logitfit.fit(COLLINEAR_FORMULA, dd.from_pandas(collinear, npartitions=3))
     in_memory = logitfit.fit(COLLINEAR_FORMULA, collinear)
     assert_allclose(result.std_errors, exact_std_errors(in_memory), rtol=1e-10)
+
+
+def test_the_condition_estimate_brackets_numpy_s_condition_number() -> None:
+    from logitfit._linalg import condition_at_most
+
+    rng = np.random.default_rng(2)
+    for correlation in (0.0, 0.9, 0.999, 0.99999):
+        B = rng.normal(size=(400, 6))
+        B[:, 1] = correlation * B[:, 0] + np.sqrt(1 - correlation**2) * B[:, 1]
+        scaled = B * rng.uniform(1, 1e4, size=6)  # columns in very different units
+        gram = scaled.T @ scaled
+        root = np.sqrt(np.diag(gram))
+        exact = np.linalg.cond(gram / np.outer(root, root), 1)
+        # LAPACK's estimate is a lower bound, and within a factor 3 of it in practice.
+        assert condition_at_most(gram, exact * 1.0001)
+        assert not condition_at_most(gram, exact / 3)
+    assert not condition_at_most(-np.eye(3), 10.0)
+    assert not condition_at_most(np.array([[1.0, 2.0], [2.0, 1.0]]), 1e9)

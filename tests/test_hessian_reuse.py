@@ -208,3 +208,47 @@ def test_blas_runs_on_one_thread_while_a_threaded_fit_runs(monkeypatch: pytest.M
     X, y = data(n=3_000, k=5)
     logitfit.fit_arrays(X, y, n_threads=2)
     assert seen and all(count == 1 for count in seen[0]) and blas_threads() == before
+
+
+def test_steering_passes_with_an_approximate_hessian_end_on_the_exact_one() -> None:
+    X, y = data(n=3_000, k=5)
+    design, objective, calls = objective_of(X, y)
+    plain = newton(objective, np.zeros(design.n_params))
+    rng = np.random.default_rng(4)
+    steered: list[np.ndarray] = []
+
+    def perturbed(coef: np.ndarray) -> Evaluation:
+        # The exact deviance and gradient, a Hessian off by 1e-4 relative (float32 is 1e-6).
+        exact = evaluate(coef, design, True)
+        assert exact.hessian is not None
+        noise = 1 + 1e-4 * rng.standard_normal(exact.hessian.shape)
+        steered.append(coef)
+        return dataclasses.replace(exact, hessian=exact.hessian * (noise + noise.T) / 2)
+
+    calls.clear()
+    reuse = HessianReuse(1.5, quadratic_guess=1e-2, approximate=perturbed)
+    result = newton(objective, np.zeros(design.n_params), reuse=reuse)
+    assert result.converged and steered  # some Hessian passes were the approximate ones
+    assert_allclose(result.coef, plain.coef, rtol=1e-10)  # both within the tolerance
+    # The returned Hessian is the exact one at the returned estimate, never a perturbed one.
+    assert result.evaluation.hessian is not None
+    assert np.array_equal(result.evaluation.hessian, evaluate(result.coef, design).hessian)
+
+
+def test_an_approximate_hessian_that_is_not_positive_definite_is_formed_again_exactly() -> None:
+    X, y = data(n=3_000, k=5)
+    design, objective, calls = objective_of(X, y)
+    plain = newton(objective, np.zeros(design.n_params))
+    seen: list[int] = []
+
+    def indefinite(coef: np.ndarray) -> Evaluation:
+        exact = evaluate(coef, design, True)
+        seen.append(1)
+        return dataclasses.replace(exact, hessian=-np.eye(design.n_params))
+
+    calls.clear()
+    reuse = HessianReuse(1.5, quadratic_guess=1e-2, approximate=indefinite)
+    result = newton(objective, np.zeros(design.n_params), reuse=reuse)
+    assert result.converged and seen and calls.count(True) >= len(seen)
+    assert_allclose(result.coef, plain.coef, rtol=1e-12)
+    assert_allclose(result.evaluation.hessian, plain.evaluation.hessian, rtol=1e-10)

@@ -54,6 +54,39 @@ def cholesky_lower(matrix: NDArray[np.float64]) -> NDArray[np.float64] | None:
         return None
 
 
+def condition_at_most(matrix: NDArray[np.float64], limit: float) -> bool:
+    """Tell whether a matrix, scaled to unit diagonal, is positive definite and within limit.
+
+    "Within": its condition number is at most ``limit``.
+
+    LAPACK's ``dpocon`` estimates the 1-norm condition number from the Cholesky factor in
+    O(p^2) (Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., section 15.3);
+    the estimate is a lower bound on the 1-norm number and within a factor p of the 2-norm
+    one, so it is compared with ``limit`` as it is. A matrix that is not positive definite, or
+    has a non-positive diagonal, is never within.
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (p, p)
+    limit : float
+
+    Returns
+    -------
+    bool
+    """
+    diagonal = np.diag(matrix)
+    if not np.all(diagonal > 0.0):
+        return False
+    root = np.sqrt(diagonal)
+    scaled = matrix / root[:, None] / root[None, :]
+    factor = cholesky_lower(scaled)
+    if factor is None:
+        return False
+    norm = float(np.max(np.sum(np.abs(scaled), axis=0)))
+    reciprocal, info = scipy.linalg.lapack.dpocon(factor, norm, uplo="L")
+    return info == 0 and reciprocal > 0.0 and 1.0 / reciprocal <= limit
+
+
 def solve_spd(factor: NDArray[np.float64], rhs: NDArray[np.float64]) -> NDArray[np.float64]:
     """Solve ``A x = rhs`` given the lower Cholesky factor of ``A``.
 

@@ -63,8 +63,8 @@ def block_by_rows(X, coef, successes, offset, weights, gradient, scaled):  # typ
     offset, weights : ndarray of shape (k,) or (0,)
     gradient : ndarray of shape (p,)
         Accumulates ``-X^T w (y - mu)`` in place.
-    scaled : ndarray of shape (k, p) or (0, p)
-        Receives the scaled rows when its length is k.
+    scaled : ndarray of shape (k, p) or (0, p), float64 or float32
+        Receives the scaled rows when its length is k (float32: an approximate Hessian).
 
     Returns
     -------
@@ -132,9 +132,11 @@ def warm_up() -> None:
     """Compile (or load from numba's cache) both kernels for the array types of a real pass."""
     empty = np.empty(0)
     rows = np.ones((2, 2))
-    block_by_rows(rows, np.zeros(2), np.ones(2), empty, empty, np.zeros(2), np.empty_like(rows))
     columns = np.ones((4, 2), order="F")[:2]  # rows sliced from an F-ordered design
-    scaled = np.empty((2, 2), order="F")
-    block_by_columns(
-        columns, np.zeros(2), np.ones(2), empty, empty, np.zeros(2), scaled, np.empty((3, 2))
-    )
+    for dtype in (np.float64, np.float32):  # exact Hessians, and approximate ones
+        scaled = np.empty((2, 2), dtype)
+        block_by_rows(rows, np.zeros(2), np.ones(2), empty, empty, np.zeros(2), scaled)
+        scaled = np.empty((2, 2), dtype, order="F")
+        block_by_columns(
+            columns, np.zeros(2), np.ones(2), empty, empty, np.zeros(2), scaled, np.empty((3, 2))
+        )

@@ -214,7 +214,11 @@ RowSums = tuple[float, NDArray[np.float64], NDArray[np.float64] | None, float]
 
 
 def _evaluate_rows(
-    coef: NDArray[np.float64], design: Design, rows: slice, with_hessian: bool
+    coef: NDArray[np.float64],
+    design: Design,
+    rows: slice,
+    with_hessian: bool,
+    approximate_hessian: bool = False,
 ) -> RowSums:
     """Deviance, gradient and Hessian sums over ``rows``, block by block, and the largest |eta|.
 
@@ -227,7 +231,7 @@ def _evaluate_rows(
     if uses_compiled(design):
         blocks = row_blocks(rows.stop - rows.start, n_cols)
         shifted = (slice(rows.start + b.start, rows.start + b.stop) for b in blocks)
-        return compiled_rows(coef, design, shifted, with_hessian)
+        return compiled_rows(coef, design, shifted, with_hessian, approximate_hessian)
     weighted = not design.unit_weights
     binary = design.is_binary
     offset = design.offset if design.has_offset else None
@@ -289,6 +293,7 @@ def evaluate(
     design: Design,
     with_hessian: bool = True,
     n_threads: int | None = None,
+    approximate_hessian: bool = False,
 ) -> Evaluation:
     """Deviance, gradient and Hessian of the total negative log-likelihood, in one pass.
 
@@ -303,6 +308,10 @@ def evaluate(
     n_threads : int, optional
         Largest number of threads for the pass (see :mod:`logitfit.backends.threads`); default the
         available cores.
+    approximate_hessian : bool
+        Allow the Hessian from float32 products where the pass is compiled
+        (:func:`logitfit.likelihood.compiled.compiled_rows`), for Newton steps that do not
+        decide the answer; a numpy pass forms it exactly regardless.
 
     Returns
     -------
@@ -310,7 +319,7 @@ def evaluate(
         ``gradient = -X^T (w (y - m mu))`` and ``hessian = X^T diag(w m mu (1 - mu)) X``.
     """
     parts = map_row_chunks(
-        lambda rows: _evaluate_rows(coef, design, rows, with_hessian),
+        lambda rows: _evaluate_rows(coef, design, rows, with_hessian, approximate_hessian),
         design.n_rows,
         design.n_params,
         n_threads,

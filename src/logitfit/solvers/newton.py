@@ -104,6 +104,8 @@ def newton(
         known = first is not None and first.hessian is not None
         current = first if first is not None and known else objective(coef, True)
         factor, fresh = _factor(current), True
+    # Whether the Hessian in use is exact (False: from reuse.approximate's float32 products).
+    exact = True
     target = float(np.sqrt(tol_gradient * _TARGET_MARGIN))
     history = [current.deviance]
     change = float("inf")
@@ -121,7 +123,7 @@ def newton(
                 "the Hessian stopped being positive definite (fitted probabilities numerically "
                 "0 or 1, or nearly collinear columns), so no further Newton step exists",
             )  # fmt: skip
-        if fresh:
+        if fresh and exact:
             previous = (coef, current, len(history))
         step = solve_spd(factor, current.gradient)
         decrement = float(current.gradient @ step)
@@ -132,15 +134,16 @@ def newton(
         if fresh:
             progress.new_factor(distance)
         if decrement <= tol_gradient and change <= tol_deviance:
-            if fresh or (reuse is not None and not reuse.exact_final):
+            if (fresh and exact) or (reuse is not None and not reuse.exact_final):
                 return SolverResult(
                     "newton", coef, current, iteration, True, tuple(history),
                     f"converged: Newton decrement {decrement:.2e}, relative deviance change "
                     f"{change:.2e}",
                 )  # fmt: skip
-            # Met in the metric of an earlier Hessian: confirm it in the exact one's.
+            # Met in the metric of an earlier or approximate Hessian: confirm it in the exact
+            # one's.
             current = objective(coef, True)
-            factor, fresh = _factor(current), True
+            factor, fresh, exact = _factor(current), True, True
             continue
         if iteration == max_iter:
             break
@@ -148,11 +151,13 @@ def newton(
             progress.predict(distance, fresh), progress, reuse, target
         )  # fmt: skip
         with_hessian = plan != "gradient"
+        # A Hessian pass that only steers may take the cheaper, approximate Hessian.
+        steer = reuse.approximate if reuse is not None and plan == "hessian" else None
         scale = 1.0
         accepted: Evaluation | None = None
         for _ in range(MAX_HALVINGS + 1):
             trial_coef = coef - scale * step
-            trial = objective(trial_coef, with_hessian)
+            trial = objective(trial_coef, with_hessian) if steer is None else steer(trial_coef)
             # Close to the optimum the predicted decrease, decrement / 2, is below the rounding
             # of the deviance itself, so a comparison of deviances says nothing: take the full
             # step (the quadratic model is then accurate to far below the tolerances).
@@ -164,9 +169,9 @@ def newton(
             if not fresh:
                 break  # a chord step failed: take a Newton step instead (below)
             scale /= 2.0
-        if accepted is None and not fresh:
+        if accepted is None and not (fresh and exact):
             current = objective(coef, True)
-            factor, fresh = _factor(current), True
+            factor, fresh, exact = _factor(current), True, True
             continue
         if accepted is None:
             converged = decrement <= _FLOOR_DECREMENT
@@ -181,10 +186,14 @@ def newton(
         history.append(current.deviance)
         iteration += 1
         if with_hessian:
-            factor, fresh = _factor(current), True
+            factor, fresh, exact = _factor(current), True, steer is None
+            if factor is None and not exact:  # float32 rounding lost definiteness: redo it
+                current = objective(coef, True)
+                factor, exact = _factor(current), True
         else:
             fresh = False
     if reuse is not None and reuse.exact_final:
+        current = current if exact else objective(coef, True)
         current = _with_hessian(objective, coef, current)
     return SolverResult(
         "newton", coef, current, max_iter, False, tuple(history),
