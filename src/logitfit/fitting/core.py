@@ -294,7 +294,7 @@ def _run(
         large = design.n_rows * design.n_params >= _REUSE_ENTRIES
         reuse = (
             HessianReuse(
-                hessian_pass_cost(design.n_params),
+                hessian_pass_cost(design.n_params, uses_compiled(design)),
                 quadratic_guess=design.n_obs**-0.5,
                 approximate=_approximate(design, first, n_threads),
             )
