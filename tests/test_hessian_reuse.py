@@ -37,7 +37,7 @@ def passes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool]]:
         return evaluate(coef, design, with_hessian, n_threads)
 
     monkeypatch.setattr(core, "_REUSE_ENTRIES", 0)
-    monkeypatch.setattr(core, "hessian_pass_cost", lambda n_params: 20.0)
+    monkeypatch.setattr(core, "hessian_pass_cost", lambda n_params, compiled=False: 20.0)
     monkeypatch.setattr(core, "_SUBSAMPLE_ROWS", 500)
     monkeypatch.setattr(core, "evaluate", counted)
     return record
