@@ -147,6 +147,12 @@ def memory_probe(library: str, n_rows: int, k: int) -> None:
     """Run in a fresh process: print the peak growth of the resident set during one fit."""
     X, y = make_data(n_rows, k)
     fitters = _fitters(X, y)
+    if library == "logitfit":
+        # Code is loaded before the baseline, as the peers' imports are: logitfit's compiled
+        # kernels (numba's resident code, about the same for any data) are not the fit's memory.
+        from logitfit.likelihood.compiled import load_kernels
+
+        load_kernels()
     baseline, peak, running = _rss(), [0], [True]
 
     def sample() -> None:

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from logitfit.design.core import Design
 
-__all__ = ["ENVIRONMENT_SWITCH", "compiled_rows", "uses_compiled"]
+__all__ = ["ENVIRONMENT_SWITCH", "compiled_rows", "load_kernels", "uses_compiled"]
 
 #: Setting this environment variable to ``0`` keeps every pass in numpy.
 ENVIRONMENT_SWITCH = "LOGITFIT_COMPILED"
@@ -58,6 +58,20 @@ def _kernels() -> ModuleType | None:
         )
         return None
     return _compiled_kernels
+
+
+def load_kernels() -> bool:
+    """Load the compiled kernels now (numba's import and cache, about 0.4 s once per process).
+
+    A program that wants its first large fit to be as fast as the next (a server, a benchmark)
+    can call this at start-up; otherwise the first fit that needs the kernels loads them.
+
+    Returns
+    -------
+    bool
+        Whether the kernels are available (numba installed, and they compiled).
+    """
+    return _kernels() is not None
 
 
 def uses_compiled(design: Design) -> bool:
