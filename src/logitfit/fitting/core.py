@@ -176,8 +176,9 @@ def _approximate(
     Only compiled passes form them (numpy's would cost what they save), and only for a
     well-conditioned Hessian: float32 products perturb the correlation-scaled Hessian by about
     sqrt(p) 4e-6 (one block's rounding, accumulated over about 5,000 rows), so a step's relative
-    error stays below about 1e-2 while the 1-norm condition number, an overestimate of the
-    2-norm one, is at most 1e3. The planner then sees a step a little short of Newton's.
+    error stays below about 1e-2 while the condition number is at most 1e3 (LAPACK's estimate
+    of the 1-norm one, which is within a factor p of the 2-norm one). The planner then sees a
+    step a little short of Newton's.
     """
     if first.hessian is None or not uses_compiled(design):
         return None
