@@ -17,9 +17,10 @@ import statsmodels.api as sm
 from numpy.testing import assert_allclose
 
 import logitfit
+from logitfit._linalg import smallest_scaled_eigenvalue
 from logitfit.backends import threads
 from logitfit.design.arrays import design_from_arrays
-from logitfit.fitting import core
+from logitfit.fitting import core, steering
 from logitfit.likelihood import compiled
 from logitfit.likelihood import logistic as model
 from logitfit.likelihood.logistic import evaluate
@@ -169,22 +170,31 @@ def test_an_approximate_hessian_is_float32_close_and_the_rest_exact(order: str) 
     assert_allclose(approximate.deviance, -2 * reference.loglike(coef), rtol=1e-13)
 
 
-@pytest.mark.usefixtures("kernels_on_small_data")
-def test_a_large_fit_steers_with_approximate_hessians_and_reports_the_exact_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(core, "_REUSE_ENTRIES", 0)
-    monkeypatch.setattr(core, "_SUBSAMPLE_ROWS", 300)
-    kinds: list[bool] = []
+@pytest.fixture
+def passes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, bool, bool]]:
+    """Small fits planned as large ones (reuse, a subsample start); record each pass's kind."""
+    record: list[tuple[int, bool, bool]] = []
 
     def watched(coef, design, with_hessian=True, n_threads=None, approximate_hessian=False):  # type: ignore[no-untyped-def]
-        kinds.append(approximate_hessian)
+        record.append((design.n_rows, with_hessian, approximate_hessian))
         return evaluate(coef, design, with_hessian, n_threads, approximate_hessian)
 
+    monkeypatch.setattr(core, "_REUSE_ENTRIES", 0)
+    monkeypatch.setattr(core, "_SUBSAMPLE_ROWS", 300)
     monkeypatch.setattr(core, "evaluate", watched)
+    monkeypatch.setattr(steering, "evaluate", watched)
+    return record
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+def test_a_large_fit_steers_with_approximate_hessians_and_reports_the_exact_one(
+    passes: list[tuple[int, bool, bool]],
+) -> None:
     X, y, _, _ = problem(n=20_000, seed=11)
     result = logitfit.fit_arrays(X[:, 1:], y)
-    assert any(kinds)
+    full = [(hessian, approximate) for rows, hessian, approximate in passes if rows == 20_000]
+    # The first pass (the rank check's) and a steering pass are approximate; the last exact.
+    assert full[0] == (True, True) and full[-1] == (True, False), full
     reference = sm.Logit(y, X)
     fitted = reference.fit(method="newton", tol=1e-14, disp=0)
     assert_allclose(result.coef, fitted.params, rtol=1e-10)
@@ -193,13 +203,61 @@ def test_a_large_fit_steers_with_approximate_hessians_and_reports_the_exact_one(
 
 
 @pytest.mark.usefixtures("kernels_on_small_data")
+def test_a_rank_deficient_large_design_is_still_reported_by_name(
+    passes: list[tuple[int, bool, bool]],
+) -> None:
+    X, y, _, _ = problem(n=20_000, seed=11)
+    X = np.column_stack([X[:, 1:], X[:, 1] - 2 * X[:, 2]])
+    with pytest.raises(logitfit.RankDeficiencyError, match="x5.*linear combination"):
+        logitfit.fit_arrays(X, y)
+    assert not any(approximate for _, _, approximate in passes)
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+def test_a_nearly_collinear_large_design_starts_from_the_exact_hessian(
+    passes: list[tuple[int, bool, bool]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the real blocks of 52,428 rows of 5 columns the error bound is 1.6e-2, above this
+    # design's smallest scaled eigenvalue (1.2e-3): neither the first pass nor the steering ones
+    # (condition about 1.6e3) may be approximate.
+    monkeypatch.setattr(model, "BLOCK_BYTES", 2**21)
+    X, y, _, _ = problem(n=20_000, seed=11)
+    X[:, 2] = X[:, 1] + 0.05 * X[:, 2]  # full rank, condition about 1.6e3
+    result = logitfit.fit_arrays(X[:, 1:], y)
+    assert not any(approximate for _, _, approximate in passes)
+    fitted = sm.Logit(y, X).fit(method="newton", tol=1e-14, disp=0)
+    assert_allclose(result.coef, fitted.params, rtol=1e-9)
+    assert_allclose(result.std_errors, fitted.bse, rtol=1e-9)
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_error_bound_of_an_approximate_hessian_holds(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 4_000
+    X = rng.normal(size=(n, 5)) * np.array([1.0, 1e3, 1e-3, 10.0, 1.0]) + rng.normal(size=5) * 3
+    y = (rng.random(n) < 0.3).astype(float)
+    design = design_from_arrays(X, y, intercept=False)
+    coef = rng.normal(scale=0.1, size=5) / np.abs(X).mean(axis=0)
+    exact, approximate = evaluate(coef, design), evaluate(coef, design, approximate_hessian=True)
+    assert exact.hessian is not None and approximate.hessian is not None
+    root = np.sqrt(np.diag(exact.hessian))
+    error = (approximate.hessian - exact.hessian) / np.outer(root, root)
+    measured = np.linalg.norm(error, 2)
+    assert 0 < measured <= steering.approximate_hessian_error(5)
+    assert smallest_scaled_eigenvalue(exact.hessian) == pytest.approx(
+        np.linalg.eigvalsh(exact.hessian / np.outer(root, root))[0], rel=1e-10
+    )
+
+
+@pytest.mark.usefixtures("kernels_on_small_data")
 def test_an_ill_conditioned_fit_steers_with_exact_hessians(monkeypatch: pytest.MonkeyPatch) -> None:
     X, y, _, _ = problem(n=5_000)
     X[:, 2] = X[:, 1] + 1e-2 * X[:, 2]  # correlation 0.99995: condition about 4e4
     design = design_from_arrays(X, y, intercept=False)
     first = evaluate(np.zeros(5), design)
-    assert core._approximate(design, first, None) is None
+    assert steering.steering_passes(design, first, None) is None
     well = design_from_arrays(problem(n=5_000)[0], y, intercept=False)
-    assert core._approximate(well, evaluate(np.zeros(5), well), None) is not None
+    assert steering.steering_passes(well, evaluate(np.zeros(5), well), None) is not None
     monkeypatch.setattr(compiled, "_COMPILED_ENTRIES", 10**9)  # numpy passes: never
-    assert core._approximate(well, evaluate(np.zeros(5), well), None) is None
+    assert steering.steering_passes(well, evaluate(np.zeros(5), well), None) is None

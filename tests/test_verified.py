@@ -253,14 +253,14 @@ def test_the_in_memory_warm_start_reaches_the_same_estimate(
     cold = logitfit.fit("y ~ x1 + x2 + C(group)", data)
     fit_module = sys.modules["logitfit.fitting.core"]
     calls = []
-    real = fit_module.sample_estimate
+    real = fit_module._sample_solution
 
     def spy(sample, *args):  # type: ignore[no-untyped-def]
         calls.append(sample.n_rows)
         return real(sample, *args)
 
     monkeypatch.setattr(fit_module, "_SUBSAMPLE_ROWS", 100)
-    monkeypatch.setattr(fit_module, "sample_estimate", spy)
+    monkeypatch.setattr(fit_module, "_sample_solution", spy)
     warm = logitfit.fit("y ~ x1 + x2 + C(group)", data)
     assert calls and calls[0] < 400  # every 26th row (300 per 6 coefficients) was fitted first
     assert warm.converged

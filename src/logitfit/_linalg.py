@@ -87,6 +87,26 @@ def condition_at_most(matrix: NDArray[np.float64], limit: float) -> bool:
     return info == 0 and reciprocal > 0.0 and 1.0 / reciprocal <= limit
 
 
+def smallest_scaled_eigenvalue(matrix: NDArray[np.float64]) -> float:
+    """Return the smallest eigenvalue of a symmetric matrix scaled to unit diagonal.
+
+    ``-inf`` when a diagonal entry is not positive (the scaling does not exist).
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (p, p)
+
+    Returns
+    -------
+    float
+    """
+    diagonal = np.diag(matrix)
+    if not np.all(diagonal > 0.0):
+        return float("-inf")
+    root = np.sqrt(diagonal)
+    return float(scipy.linalg.eigvalsh(matrix / root[:, None] / root[None, :])[0])
+
+
 def solve_spd(factor: NDArray[np.float64], rhs: NDArray[np.float64]) -> NDArray[np.float64]:
     """Solve ``A x = rhs`` given the lower Cholesky factor of ``A``.
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from logitfit._linalg import cholesky_lower, condition_at_most
+from logitfit._linalg import cholesky_lower
 from logitfit.backends.threads import blas_beside_passes
 from logitfit.design import checks as check
 from logitfit.design.core import (
@@ -29,6 +29,7 @@ from logitfit.exceptions import (
 )
 from logitfit.fitting.null_model import null_deviance
 from logitfit.fitting.options import FitOptions
+from logitfit.fitting.steering import first_pass, steering_passes
 from logitfit.inference.covariance import model_covariance
 from logitfit.likelihood.compiled import uses_compiled
 from logitfit.likelihood.firth import firth_solver
@@ -79,16 +80,16 @@ _WIDE_ROWS = 20_000
 # passes became four and a gradient pass (1.06 -> 0.94 s); 1e5 x 200 after its L-BFGS start,
 # three became two and a gradient pass (0.72 -> 0.62 s); 1e6 x 10 unchanged (0.25 s).
 _REUSE_ENTRIES = 2_000_000
-#: Largest 1-norm condition number of the correlation-scaled Hessian at which Newton's steering
-#: passes may use float32 Hessian products (see _approximate).
-_APPROXIMATE_CONDITION = 1e3
 
 
-def _warm_start(design: Design, n_threads: int | None = None) -> NDArray[np.float64]:
+def _warm_start(
+    design: Design, n_threads: int | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
     """Start from the estimate on a row subsample when the problem is large (else the default).
 
     The subsample is every k-th row, a view of ``X`` (no copy). If its fit fails (a rare
-    factor level absent, separation in the subsample), the ordinary start is used.
+    factor level absent, separation in the subsample), the ordinary start is used. Returns the
+    start and, when it is the subsample's estimate, the subsample's exact Hessian there.
     """
     start = starting_point(design)
     rows = max(_SUBSAMPLE_ROWS, 50 * design.n_params, int(_SUBSAMPLE_FRACTION * design.n_rows))
@@ -97,8 +98,8 @@ def _warm_start(design: Design, n_threads: int | None = None) -> NDArray[np.floa
         if design.n_params >= _WIDE_COLUMNS and design.n_rows >= _WIDE_ROWS:
             # Wide: gradient passes are p times cheaper than Hessian passes (measured at
             # 1e5 x 200: 1.0 s -> 0.84 s, strong signal 1.73 s -> 0.90 s; 1e5 x 50: 0.19 -> 0.13).
-            return quasi_newton_start(_objective(design, n_threads), start, design.n_obs)
-        return start
+            return quasi_newton_start(_objective(design, n_threads), start, design.n_obs), None
+        return start, None
     every = slice(None, None, step)
     subsample = dataclasses.replace(
         design,
@@ -109,8 +110,10 @@ def _warm_start(design: Design, n_threads: int | None = None) -> NDArray[np.floa
         offset=design.offset[every],
         row_labels=design.row_labels[every],
     )
-    estimate = sample_estimate(subsample, n_threads)
-    return start if estimate is None else estimate
+    solution = _sample_solution(subsample, n_threads)
+    if solution is None:
+        return start, None
+    return solution.coef, solution.evaluation.hessian
 
 
 def sample_estimate(sample: Design, n_threads: int | None = None) -> NDArray[np.float64] | None:
@@ -127,13 +130,19 @@ def sample_estimate(sample: Design, n_threads: int | None = None) -> NDArray[np.
     -------
     ndarray of shape (p,) or None
     """
+    solution = _sample_solution(sample, n_threads)
+    return None if solution is None else solution.coef
+
+
+def _sample_solution(sample: Design, n_threads: int | None) -> SolverResult | None:
+    """Fit a row sample by Newton (see :func:`sample_estimate`); None when that fails."""
     events = sample.n_events
     if events == 0 or events == sample.n_trials:
         return None
     solution = _solve(sample, "newton", {"max_iter": 25}, n_threads=n_threads)
     if not solution.converged or largest_eta(solution, sample) > _SUSPICIOUS_ETA:
         return None
-    return solution.coef
+    return solution
 
 
 def largest_eta(solution: SolverResult, design: Design) -> float:
@@ -166,29 +175,6 @@ def _objective(design: Design, n_threads: int | None) -> Objective:
         return evaluate(coef, design, with_hessian, n_threads)
 
     return objective
-
-
-def _approximate(
-    design: Design, first: Evaluation, n_threads: int | None
-) -> Callable[[NDArray[np.float64]], Evaluation] | None:
-    """Return passes with float32 Hessian products for Newton's steering steps, if safe here.
-
-    Only compiled passes form them (numpy's would cost what they save), and only for a
-    well-conditioned Hessian: float32 products perturb the correlation-scaled Hessian by about
-    sqrt(p) 4e-6 (one block's rounding, accumulated over about 5,000 rows), so a step's relative
-    error stays below about 1e-2 while the condition number is at most 1e3 (LAPACK's estimate
-    of the 1-norm one, which is within a factor p of the 2-norm one). The planner then sees a
-    step a little short of Newton's.
-    """
-    if first.hessian is None or not uses_compiled(design):
-        return None
-    if not condition_at_most(first.hessian, _APPROXIMATE_CONDITION):
-        return None
-
-    def approximate(coef: NDArray[np.float64]) -> Evaluation:
-        return evaluate(coef, design, True, n_threads, approximate_hessian=True)
-
-    return approximate
 
 
 def fit_design(
@@ -285,9 +271,13 @@ def _run(
     """Start, check the rank on the first Hessian, and run the method's solver."""
     # The Hessian at the start, X^T diag(w m mu (1 - mu)) X with every weight positive, has the
     # null space of the design: the collinearity check reads it, and Newton starts from it.
-    begin = _warm_start(design, n_threads) if method == "newton" else starting_point(design)
-    first = evaluate(begin, design, True, n_threads)
-    if first.hessian is not None:
+    begin, sample_hessian = (
+        _warm_start(design, n_threads) if method == "newton" else (starting_point(design), None)
+    )
+    # A compiled fit whose subsample is clearly full rank may take the first Hessian from
+    # float32 products, when they prove the full data's full rank too (fitting/steering.py).
+    first, first_exact = first_pass(design, begin, sample_hessian, n_threads)
+    if first_exact and first.hessian is not None:
         check.full_rank(design, first.hessian)
     if method == "firth":
         solution = firth_solver(design, **options)  # type: ignore[arg-type]
@@ -297,7 +287,8 @@ def _run(
             HessianReuse(
                 hessian_pass_cost(design.n_params, uses_compiled(design)),
                 quadratic_guess=design.n_obs**-0.5,
-                approximate=_approximate(design, first, n_threads),
+                approximate=steering_passes(design, first, n_threads),
+                first_exact=first_exact,
             )
             if large
             else None

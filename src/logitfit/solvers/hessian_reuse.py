@@ -99,6 +99,9 @@ class HessianReuse:
         accurate to about 1e-6 relative (float32 products), cheaper than the objective's; used
         for the Hessian passes that only steer (never the final one, never for the standard
         errors). A factor that fails with it is formed again exactly.
+    first_exact : bool
+        False when the Hessian of the ``first`` evaluation handed to Newton is such an
+        approximation (it then steers the first step only).
     """
 
     hessian_cost: float
@@ -106,6 +109,7 @@ class HessianReuse:
     quadratic_guess: float | None = None
     exact_final: bool = True
     approximate: Callable[[NDArray[np.float64]], Evaluation] | None = None
+    first_exact: bool = True
 
     @property
     def final_cost(self) -> float:

@@ -100,12 +100,13 @@ def newton(
     if factor is not None:
         current = first if first is not None else objective(coef, False)
         fresh = False  # the factor was not formed at coef
-    else:
+    # Whether the Hessian in use is exact (False: from reuse.approximate's float32 products).
+    exact = True
+    if factor is None:
         known = first is not None and first.hessian is not None
         current = first if first is not None and known else objective(coef, True)
         factor, fresh = _factor(current), True
-    # Whether the Hessian in use is exact (False: from reuse.approximate's float32 products).
-    exact = True
+        exact = not (known and reuse is not None and not reuse.first_exact)
     target = float(np.sqrt(tol_gradient * _TARGET_MARGIN))
     history = [current.deviance]
     change = float("inf")
@@ -114,6 +115,9 @@ def newton(
     stepped: tuple[float, bool] | None = None  # distance before the last step, Newton or chord
     iteration = 0
     while True:
+        if factor is None and not exact:  # float32 rounding lost definiteness: redo it
+            current = objective(coef, True)
+            factor, exact = _factor(current), True
         if factor is None:
             # Hand back the last iterate whose Hessian was positive definite (if any), so
             # standard errors can still be formed there and the caller can diagnose the cause.
@@ -187,9 +191,6 @@ def newton(
         iteration += 1
         if with_hessian:
             factor, fresh, exact = _factor(current), True, steer is None
-            if factor is None and not exact:  # float32 rounding lost definiteness: redo it
-                current = objective(coef, True)
-                factor, exact = _factor(current), True
         else:
             fresh = False
     if reuse is not None and reuse.exact_final:
