@@ -54,39 +54,6 @@ def cholesky_lower(matrix: NDArray[np.float64]) -> NDArray[np.float64] | None:
         return None
 
 
-def condition_at_most(matrix: NDArray[np.float64], limit: float) -> bool:
-    """Tell whether a matrix, scaled to unit diagonal, is positive definite and within limit.
-
-    "Within": its condition number is at most ``limit``.
-
-    LAPACK's ``dpocon`` estimates the 1-norm condition number from the Cholesky factor in
-    O(p^2) (Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., section 15.3);
-    the estimate is a lower bound on the 1-norm number and within a factor p of the 2-norm
-    one, so it is compared with ``limit`` as it is. A matrix that is not positive definite, or
-    has a non-positive diagonal, is never within.
-
-    Parameters
-    ----------
-    matrix : ndarray of shape (p, p)
-    limit : float
-
-    Returns
-    -------
-    bool
-    """
-    diagonal = np.diag(matrix)
-    if not np.all(diagonal > 0.0):
-        return False
-    root = np.sqrt(diagonal)
-    scaled = matrix / root[:, None] / root[None, :]
-    factor = cholesky_lower(scaled)
-    if factor is None:
-        return False
-    norm = float(np.max(np.sum(np.abs(scaled), axis=0)))
-    reciprocal, info = scipy.linalg.lapack.dpocon(factor, norm, uplo="L")
-    return info == 0 and reciprocal > 0.0 and 1.0 / reciprocal <= limit
-
-
 def smallest_scaled_eigenvalue(matrix: NDArray[np.float64]) -> float:
     """Return the smallest eigenvalue of a symmetric matrix scaled to unit diagonal.
 
@@ -100,11 +67,17 @@ def smallest_scaled_eigenvalue(matrix: NDArray[np.float64]) -> float:
     -------
     float
     """
+    scaled = _unit_diagonal(matrix)
+    return float("-inf") if scaled is None else float(scipy.linalg.eigvalsh(scaled)[0])
+
+
+def _unit_diagonal(matrix: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """Return ``D^-1/2 A D^-1/2`` for ``D = diag(A)``, or None when a diagonal entry is not > 0."""
     diagonal = np.diag(matrix)
     if not np.all(diagonal > 0.0):
-        return float("-inf")
-    root = np.sqrt(diagonal)
-    return float(scipy.linalg.eigvalsh(matrix / root[:, None] / root[None, :])[0])
+        return None
+    scale = np.sqrt(diagonal)
+    return matrix / np.outer(scale, scale)
 
 
 def solve_spd(factor: NDArray[np.float64], rhs: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -184,14 +157,14 @@ def scaled_condition(matrix: NDArray[np.float64]) -> float:
     Returns
     -------
     float
-        ``inf`` when the scaled matrix is not positive definite.
+        ``inf`` when the scaled matrix is not positive definite (or a diagonal entry is not
+        positive, so that there is no scaling).
     """
     if matrix.shape[0] == 0:
         return 1.0
-    scale = np.sqrt(np.diag(matrix))
-    scaled = matrix / np.outer(scale, scale)
-    factor = cholesky_lower(scaled)
-    if factor is None:
+    scaled = _unit_diagonal(matrix)
+    factor = None if scaled is None else cholesky_lower(scaled)
+    if scaled is None or factor is None:
         return float("inf")
     (pocon,) = scipy.linalg.get_lapack_funcs(("pocon",), (scaled,))
     rcond, info = pocon(factor, float(np.max(np.sum(np.abs(scaled), axis=0))), uplo="L")

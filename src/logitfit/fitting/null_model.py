@@ -1,9 +1,8 @@
 """The null model: intercept only (with any offset), or the offset alone without an intercept.
 
 Its deviance is in closed form for binary data without offset (with an intercept or without
-one), one pass at the closed-form
-estimate for events/trials data, and a Newton refit with an offset; a refit that does not
-converge gives NaN with a ConvergenceWarning.
+one), one pass at the closed-form estimate for events/trials data, and a Newton refit with an
+offset; a refit that does not converge gives NaN with a ConvergenceWarning.
 """
 
 from __future__ import annotations

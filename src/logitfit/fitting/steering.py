@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from logitfit._linalg import condition_at_most, smallest_scaled_eigenvalue
+from logitfit._linalg import scaled_condition, smallest_scaled_eigenvalue
 from logitfit.likelihood import logistic
 from logitfit.likelihood.compiled import uses_compiled
 from logitfit.likelihood.logistic import evaluate
@@ -58,8 +58,7 @@ def approximate_hessian_error(n_params: int) -> float:
     float
         ``p (k + 2) 2^-24`` with ``k`` the rows in one block of the passes.
     """
-    rows_per_block = max(1, logistic.BLOCK_BYTES // (8 * max(n_params, 1)))
-    return n_params * (rows_per_block + 2) * 2.0**-24
+    return n_params * (logistic.rows_per_block(n_params) + 2) * 2.0**-24
 
 
 def first_pass(
@@ -120,7 +119,7 @@ def steering_passes(
     """
     if first.hessian is None or not uses_compiled(design):
         return None
-    if not condition_at_most(first.hessian, _STEERING_CONDITION):
+    if not scaled_condition(first.hessian) <= _STEERING_CONDITION:
         return None
 
     def approximate(coef: NDArray[np.float64]) -> Evaluation:

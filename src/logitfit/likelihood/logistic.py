@@ -61,6 +61,12 @@ __all__ = [
 BLOCK_BYTES = 2**21
 
 
+def rows_per_block(n_cols: int, block_bytes: int | None = None) -> int:
+    """Return the rows in one block of about ``block_bytes`` (default :data:`BLOCK_BYTES`)."""
+    target = BLOCK_BYTES if block_bytes is None else block_bytes
+    return max(1, target // (8 * max(n_cols, 1)))
+
+
 def row_blocks(n_rows: int, n_cols: int, block_bytes: int | None = None) -> Iterator[slice]:
     """Yield slices that cut ``n_rows`` rows into blocks of about ``block_bytes`` of float64.
 
@@ -75,10 +81,9 @@ def row_blocks(n_rows: int, n_cols: int, block_bytes: int | None = None) -> Iter
     ------
     slice
     """
-    target = BLOCK_BYTES if block_bytes is None else block_bytes
-    rows_per_block = max(1, target // (8 * max(n_cols, 1)))
-    for start in range(0, n_rows, rows_per_block):
-        yield slice(start, min(start + rows_per_block, n_rows))
+    step = rows_per_block(n_cols, block_bytes)
+    for start in range(0, n_rows, step):
+        yield slice(start, min(start + step, n_rows))
 
 
 def linear_predictor(

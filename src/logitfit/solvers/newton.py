@@ -194,8 +194,8 @@ def newton(
         else:
             fresh = False
     if reuse is not None and reuse.exact_final:
-        current = current if exact else objective(coef, True)
-        current = _with_hessian(objective, coef, current)
+        # The result carries the exact Hessian at coef: an approximate one is formed again.
+        current = _with_hessian(objective, coef, current) if exact else objective(coef, True)
     return SolverResult(
         "newton", coef, current, max_iter, False, tuple(history),
         f"reached max_iter={max_iter} without converging (Newton decrement {decrement:.2e}, "
