@@ -124,6 +124,9 @@ def test_events_trials_and_the_switch_keep_numpy_passes(monkeypatch: pytest.Monk
     assert compiled.uses_compiled(binary)
     monkeypatch.setenv(compiled.ENVIRONMENT_SWITCH, "0")
     assert not compiled.uses_compiled(binary)
+    monkeypatch.setenv(compiled.ENVIRONMENT_SWITCH, "false")  # not a value it knows: refused
+    with pytest.raises(logitfit.DataError, match="LOGITFIT_COMPILED must be 0 .* it is 'false'"):
+        logitfit.fit_arrays(X[:, 1:], y)
     monkeypatch.delenv(compiled.ENVIRONMENT_SWITCH)
     monkeypatch.setattr(compiled, "_COMPILED_ENTRIES", binary.X.size + 1)
     assert not compiled.uses_compiled(binary)

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from logitfit.exceptions import DataError
+
 if TYPE_CHECKING:
     from logitfit.design.core import Design
 
@@ -84,11 +86,23 @@ def uses_compiled(design: Design) -> bool:
     Returns
     -------
     bool
+
+    Raises
+    ------
+    DataError
+        When ``LOGITFIT_COMPILED`` holds anything but 0 or 1.
     """
+    switch = os.environ.get(ENVIRONMENT_SWITCH, "1").strip()
+    if switch not in ("0", "1"):
+        raise DataError(
+            f"The environment variable {ENVIRONMENT_SWITCH} must be 0 (numpy passes only) or 1 "
+            f"(compiled passes where they apply, the default); it is {switch!r}. Set it to 0 or "
+            "1, or unset it."
+        )
     return (
-        design.is_binary
+        switch == "1"
+        and design.is_binary
         and design.n_rows * design.n_params >= _COMPILED_ENTRIES
-        and os.environ.get(ENVIRONMENT_SWITCH, "1") != "0"
         and _kernels() is not None
     )
 
